@@ -1,0 +1,1 @@
+"""The nbgrader course and the tools instructors and learners grade with."""
