@@ -1,0 +1,336 @@
+"""Drive a real JupyterLab in Debian's headless Chromium (shared by every browser test).
+
+    with lab_server(root_dir) as server, browser_page(server) as page:
+        open_notebook(page, server, "demo.ipynb")
+        run_all_cells(page)
+        assert error_outputs(page) == []
+
+or, for a whole notebook, `run_notebook_in_lab(path)`. The server runs with isolated
+config/settings/runtime/home directories so a developer's JupyterLab settings never leak
+into a test, and it is always stopped (its whole process group) afterwards.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPO / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+ERROR_OUTPUT_SELECTOR = (
+    '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
+    ".jp-OutputArea-output .jp-RenderedText[data-mime-type=\"application/vnd.jupyter.error\"], "
+    '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]'
+)
+# Server log lines that are noise, not failures (missing favicon, a closed websocket at shutdown).
+BENIGN_LOG = re.compile(r"favicon|WebSocket(Closed|ClosedError)|Stream is closed|kernel_info_request")
+
+# Settings that keep the UI quiet and deterministic: no news pop-up, no update check.
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false", "checkForUpdates": False,
+    },
+}
+
+
+def require_chromium() -> Path:
+    """Debian's chromium, or skip (fail instead when CI is set: CI must run browser tests)."""
+    if CHROMIUM.exists():
+        return CHROMIUM
+    reason = f"{CHROMIUM} is missing (apt-get install chromium); browser tests need it"
+    if os.environ.get("CI"):
+        pytest.fail(reason + " and CI is set, so this is a failure")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LabServer:
+    root_dir: Path
+    port: int
+    token: str
+    log_path: Path
+    process: subprocess.Popen
+    home: Path
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path: str) -> str:
+        sep = "&" if "?" in path else "?"
+        return f"{self.base_url}/{path.lstrip('/')}{sep}token={self.token}"
+
+    def api(self, path: str) -> dict:
+        request = urllib.request.Request(
+            f"{self.base_url}/api/{path.lstrip('/')}",
+            headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return json.loads(response.read())
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def error_lines(self, ignore: re.Pattern | None = None) -> list[str]:
+        """Log lines at ERROR level (the server's `[E ...]` prefix or a Traceback), minus noise."""
+        lines = []
+        for line in self.log_text().splitlines():
+            if not (line.startswith("[E ") or "ERROR" in line or line.startswith("Traceback")):
+                continue
+            if BENIGN_LOG.search(line) or (ignore is not None and ignore.search(line)):
+                continue
+            lines.append(line)
+        return lines
+
+
+def isolated_env(base: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    dirs = {
+        "HOME": base / "home", "JUPYTER_CONFIG_DIR": base / "config",
+        "JUPYTERLAB_SETTINGS_DIR": base / "lab-settings", "JUPYTER_RUNTIME_DIR": base / "runtime",
+        "JUPYTER_DATA_DIR": base / "data", "IPYTHONDIR": base / "ipython",
+        "JUPYTERLAB_WORKSPACES_DIR": base / "workspaces", "MPLCONFIGDIR": base / "mpl",
+    }
+    for name, path in dirs.items():
+        path.mkdir(parents=True, exist_ok=True)
+        env[name] = str(path)
+    for relative, values in LAB_SETTINGS.items():
+        target = dirs["JUPYTERLAB_SETTINGS_DIR"] / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(values))
+    env.pop("JUPYTER_TOKEN", None)
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def _wait_until_ready(server: LabServer, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited with {server.process.returncode}:\n{server.log_text()}")
+        try:
+            server.api("status")
+            return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.25)
+    raise TimeoutError(f"JupyterLab did not answer /api/status in {timeout}s:\n{server.log_text()}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def lab_server(root_dir: Path | str, *, startup_timeout: float = 90.0, extra_args: tuple = ()):
+    """Start JupyterLab on `root_dir` (new process group), yield a LabServer, always stop it."""
+    root_dir = Path(root_dir).resolve()
+    if not root_dir.is_dir():
+        raise ValueError(f"root_dir must be an existing directory, got {root_dir}")
+    base = Path(tempfile.mkdtemp(prefix="lab-test-"))
+    env = isolated_env(base)
+    port, token = free_port(), secrets.token_hex(16)
+    log_path = base / "jupyter-lab.log"
+    command = [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root_dir}",
+        "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        *extra_args,
+    ]
+    if os.geteuid() == 0:  # containers often run as root; Lab refuses without this
+        command.append("--allow-root")
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, cwd=root_dir, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    server = LabServer(root_dir, port, token, log_path, process, Path(env["HOME"]))
+    try:
+        _wait_until_ready(server, startup_timeout)
+        yield server
+    finally:
+        _stop(process)
+        kept = ARTIFACTS / "logs"
+        kept.mkdir(parents=True, exist_ok=True)
+        shutil.copy(log_path, kept / f"jupyter-lab-{port}.log")
+        server.log_path = kept / f"jupyter-lab-{port}.log"
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def browser_page(server: LabServer | None = None, *, viewport=(1400, 1000)):
+    """A Playwright page in Debian's headless chromium (skips/fails per require_chromium)."""
+    executable = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+            page = context.new_page()
+            page.console_messages = []
+            page.on("console", lambda msg: page.console_messages.append(f"{msg.type}: {msg.text}"))
+            yield page
+        finally:
+            browser.close()
+
+
+def open_notebook(page, server: LabServer, path: str, *, timeout: float = 60.0) -> None:
+    """Open /lab/tree/<path>, wait for the notebook and its kernel, dismiss any news toast."""
+    page.goto(server.url(f"lab/tree/{path}"), timeout=timeout * 1000)
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=timeout * 1000)
+    wait_kernel_idle(page, timeout=timeout)
+    dismiss_news(page)
+
+
+def dismiss_news(page) -> bool:
+    """Close the "Would you like to receive official Jupyter news?" toast if it shows up."""
+    toast = page.locator(".jp-Notification-Toast, .Toastify__toast").filter(has_text="news")
+    if toast.count() == 0:
+        return False
+    buttons = toast.first.locator("button").filter(has_text=re.compile("No|Dismiss|Close", re.I))
+    if buttons.count():
+        buttons.first.click()
+    else:
+        toast.first.locator("button").last.click()
+    return True
+
+
+def kernel_status(page) -> str:
+    return page.evaluate("""() => {
+        const panel = window.jupyterapp?.shell?.currentWidget;
+        const kernel = panel?.sessionContext?.session?.kernel;
+        return kernel ? kernel.status : 'none';
+    }""")
+
+
+def wait_kernel_idle(page, *, timeout: float = 120.0, settle: float = 0.5) -> None:
+    """Kernel idle and no cell queued/running ([*]) for `settle` seconds in a row."""
+    deadline = time.monotonic() + timeout
+    idle_since = None
+    while time.monotonic() < deadline:
+        busy = page.evaluate("""() => [...document.querySelectorAll('.jp-InputPrompt')]
+                                 .some(p => p.textContent.includes('[*]'))""")
+        if kernel_status(page) == "idle" and not busy:
+            idle_since = idle_since or time.monotonic()
+            if time.monotonic() - idle_since >= settle:
+                return
+        else:
+            idle_since = None
+        time.sleep(0.1)
+    raise TimeoutError(f"kernel not idle after {timeout}s (status {kernel_status(page)!r})")
+
+
+def run_all_cells(page, *, timeout: float = 300.0) -> None:
+    """Run → Run All Cells through the menu bar (what a learner does), then wait for idle."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+    page.wait_for_function("""() => [...document.querySelectorAll('.jp-InputPrompt')]
+                              .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))""",
+                           timeout=30_000)
+    wait_kernel_idle(page, timeout=timeout)
+
+
+def error_outputs(page) -> list[str]:
+    """Text of every stderr stream and error traceback in the open notebook."""
+    return page.evaluate("""(selector) => [...document.querySelectorAll(selector)]
+                             .map(e => e.innerText.trim())""", ERROR_OUTPUT_SELECTOR)
+
+
+def unexecuted_code_cells(page) -> int:
+    """Non-empty code cells with no execution count (a run that stopped early leaves some)."""
+    return page.evaluate("""() => [...document.querySelectorAll('.jp-CodeCell')]
+        .filter(c => (c.querySelector('.jp-InputArea-editor')?.innerText || '').trim() !== '')
+        .filter(c => !/\\[\\d+\\]/.test(c.querySelector('.jp-InputPrompt')?.textContent || ''))
+        .length""")
+
+
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
+    path = SCREENSHOTS / f"{safe}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+def screenshot_outputs(page, name: str) -> list[Path]:
+    """One screenshot per output area that holds a widget (full-page shots of Lab clip at the viewport)."""
+    paths = []
+    areas = page.locator(".jp-OutputArea-output:has(.jupyter-widgets)")
+    for index in range(areas.count()):
+        area = areas.nth(index)
+        area.scroll_into_view_if_needed()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}-{index:02d}.png"
+        area.screenshot(path=str(path))
+        paths.append(path)
+    return paths
+
+
+@dataclass
+class NotebookRun:
+    notebook: str
+    errors: list[str]
+    unexecuted: int
+    widget_views: int
+    screenshots: list[Path] = field(default_factory=list)
+    server_errors: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+
+def run_notebook_in_lab(notebook: Path | str, *, timeout: float = 600.0,
+                        log_ignore: re.Pattern | None = None) -> NotebookRun:
+    """Copy the notebook's folder to a temp dir (Lab autosaves), run all cells in Lab, report."""
+    notebook = Path(notebook).resolve()
+    with tempfile.TemporaryDirectory(prefix="lab-nb-") as tmp:
+        root = Path(tmp) / "root"
+        shutil.copytree(notebook.parent, root,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        with lab_server(root) as server, browser_page(server) as page:
+            open_notebook(page, server, notebook.name)
+            run_all_cells(page, timeout=timeout)
+            page.wait_for_timeout(500)
+            run = NotebookRun(
+                notebook=notebook.name, errors=error_outputs(page),
+                unexecuted=unexecuted_code_cells(page),
+                widget_views=page.locator(".jp-OutputArea-output:has(.jupyter-widgets)").count(),
+                screenshots=[screenshot(page, f"notebook-{notebook.stem}", full_page=False),
+                             *screenshot_outputs(page, f"notebook-{notebook.stem}")],
+                console_errors=[m for m in page.console_messages if m.startswith("error")],
+            )
+        run.server_errors = server.error_lines(log_ignore)
+    return run
