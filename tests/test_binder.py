@@ -1,0 +1,122 @@
+"""Binder as close as this machine allows (no container engine here).
+
+A fresh virtual environment is built only from binder/'s files, as repo2docker does
+(`pip install -r binder/requirements.txt` from the repository root, then `binder/postBuild`),
+JupyterLab is started from it on 127.0.0.1, and headless Chromium opens the Binder badge's
+URL path. A learner must find: notebook 01 open, no "Jupyter news" pop-up, all cells running
+without errors, the ipympl widget rendered, and no error in the server log.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jupyter_browser import (LabServer, _stop, _wait_until_ready, browser_page, error_outputs,
+                             free_port, isolated_env, require_chromium, run_all_cells, screenshot,
+                             unexecuted_code_cells, wait_kernel_idle)
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text()
+BADGE_PATH = re.search(r"\?urlpath=(lab/tree/[^\s)\"]+)", README).group(1)
+COPY_IGNORE = shutil.ignore_patterns(".venv", ".git", "test-artifacts", "__pycache__", "*.egg-info",
+                                     ".pytest_cache", ".ipynb_checkpoints", "gradebook.db")
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+
+@pytest.fixture(scope="module")
+def binder_env(tmp_path_factory):
+    """(repository copy, venv python) after repo2docker's two steps."""
+    require_chromium()
+    base = tmp_path_factory.mktemp("binder")
+    repo = base / "repo"
+    shutil.copytree(ROOT, repo, ignore=COPY_IGNORE)
+    venv_dir = base / "venv"
+    subprocess.run([sys.executable, "-m", "venv", venv_dir], check=True)
+    python = venv_dir / "bin" / "python"
+    env = dict(os.environ, PATH=f"{venv_dir / 'bin'}{os.pathsep}{os.environ['PATH']}",
+               VIRTUAL_ENV=str(venv_dir), PIP_DISABLE_PIP_VERSION_CHECK="1")
+    env.pop("PYTHONPATH", None)
+    install = subprocess.run([python, "-m", "pip", "install", "-q", "-r", "binder/requirements.txt"],
+                             cwd=repo, env=env, capture_output=True, text=True)
+    assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
+    post_build = subprocess.run(["bash", "binder/postBuild"], cwd=repo, env=env, capture_output=True, text=True)
+    assert post_build.returncode == 0, post_build.stdout[-3000:] + post_build.stderr[-3000:]
+    return repo, python
+
+
+def test_binder_environment_has_exactly_the_pins(binder_env):
+    repo, python = binder_env
+    frozen = subprocess.run([python, "-m", "pip", "freeze", "--exclude-editable"],
+                            capture_output=True, text=True, check=True).stdout
+    installed = {line.split("==")[0].lower().replace("_", "-"): line.split("==")[1]
+                 for line in frozen.splitlines() if "==" in line}
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, version = line.split("==")
+            assert installed.get(name.lower().replace("_", "-")) == version, f"{name}: wanted {version}"
+    check = subprocess.run([python, "-c", "import course_lib, autograder, ipympl; print(course_lib.__file__)"],
+                           capture_output=True, text=True, check=True)
+    assert str(repo) in check.stdout, "course_lib must be the repository's, installed by postBuild"
+
+
+def start_lab(repo: Path, python: Path, base: Path) -> LabServer:
+    env = isolated_env(base)
+    # Only the environment's own settings (written by postBuild) may silence the news pop-up.
+    shutil.rmtree(env["JUPYTERLAB_SETTINGS_DIR"])
+    Path(env["JUPYTERLAB_SETTINGS_DIR"]).mkdir()
+    env["PATH"] = f"{python.parent}{os.pathsep}{env['PATH']}"
+    port, token = free_port(), secrets.token_hex(16)
+    log_path = base / "binder-lab.log"
+    command = [str(python), "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+               f"--ServerApp.root_dir={repo}", "--LabApp.expose_app_in_browser=True"]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, cwd=repo, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    server = LabServer(repo, port, token, log_path, process, Path(env["HOME"]))
+    _wait_until_ready(server, 120)
+    return server
+
+
+def test_badge_opens_notebook_01_runs_and_renders_its_widget(binder_env, tmp_path):
+    repo, python = binder_env
+    assert BADGE_PATH == "lab/tree/notebooks/01_gradient_descent.ipynb"
+    server = start_lab(repo, python, tmp_path)
+    try:
+        with browser_page(server) as page:
+            page.goto(server.url(BADGE_PATH), timeout=90_000)
+            page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
+            wait_kernel_idle(page, timeout=120)
+            page.wait_for_timeout(3000)  # the news question, when enabled, shows up shortly after load
+            news = page.locator(".jp-Notification-Toast, .Toastify__toast").filter(has_text=re.compile("news", re.I))
+            assert news.count() == 0, "the 'Jupyter news' pop-up is shown to the learner"
+            title = page.locator(".jp-mod-current .lm-TabBar-tabLabel, .lm-TabBar-tab.lm-mod-current").first
+            assert "01_gradient_descent" in title.inner_text()
+            run_all_cells(page, timeout=600)
+            page.wait_for_timeout(1000)
+            shot = screenshot(page, "binder-notebook-01", full_page=False)
+            assert error_outputs(page) == [], f"error output in notebook 01 (see {shot})"
+            assert unexecuted_code_cells(page) == 0
+            canvases = page.locator(".jupyter-matplotlib canvas, .jupyter-matplotlib-figure canvas")
+            assert canvases.count() > 0, "no ipympl figure rendered: is the widget backend active?"
+            assert page.locator(".jupyter-widgets").count() > 0
+    finally:
+        _stop(server.process)
+    log = server.log_text()
+    exchange = [line for line in log.splitlines()
+                if re.search("exchange", line, re.I) and re.search("error|warn|no such", line, re.I)]
+    assert exchange == [], "nbgrader complains about its exchange:\n" + "\n".join(exchange)
+    errors = [line for line in log.splitlines() if line.startswith("[E ")]
+    assert errors == [], "JupyterLab logged errors:\n" + "\n".join(errors)
