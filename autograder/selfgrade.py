@@ -1,0 +1,194 @@
+"""Learners grade their own notebook exactly as the instructor's autograde would.
+
+The notebook is graded in a temporary copy of the course: the assignment is generated
+from solutions/ (so hidden tests are in the gradebook), the learner's file is the one
+submission, and the same grading engine as `python -m autograder autograde` runs it.
+Only scores and the messages of failed checks (the hints) come back, never test code.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from autograder import course_dir
+
+STUDENT = "me"
+
+
+@dataclass
+class Exercise:
+    grade_id: str
+    score: float
+    max_score: float
+    hints: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SelfGradeReport:
+    assignment: str
+    notebook: str
+    score: float
+    max_score: float
+    status: str
+    reasons: list[str]
+    exercises: list[Exercise]
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "SelfGradeReport":
+        data = json.loads(text)
+        data["exercises"] = [Exercise(**e) for e in data["exercises"]]
+        return cls(**data)
+
+
+def assignment_of(notebook: Path, solutions_dir=course_dir.SOLUTIONS_DIR) -> str:
+    """The assignment a notebook belongs to: its file stem, or the id its name starts with
+    (a copy named 01_gradient_descent-Copy1.ipynb is still 01_gradient_descent)."""
+    known = course_dir.available_assignments(solutions_dir)
+    stem = notebook.stem
+    for aid in sorted(known, key=len, reverse=True):
+        if stem == aid or stem.startswith(aid):
+            return aid
+    raise course_dir.CourseError(
+        f"cannot tell which assignment {notebook.name} is: its name must start with one of "
+        f"{', '.join(known) or '(no source notebooks found in ' + str(solutions_dir) + ')'}; "
+        "pass the assignment explicitly")
+
+
+def failure_hints(cell) -> list[str]:
+    """What the learner is told about a failed check: the error's message, no traceback."""
+    hints = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") != "error":
+            continue
+        ename, evalue = out.get("ename", "Error"), out.get("evalue", "")
+        if ename == "AssertionError":
+            hints.append(evalue or "a check failed (it gave no message)")
+        else:
+            hints.append(f"{ename}: {evalue}" if evalue else ename)
+    return hints
+
+
+def _graded_cells(nb) -> list:
+    return [c for c in nb.cells
+            if c.get("metadata", {}).get("nbgrader", {}).get("grade") and c.cell_type == "code"]
+
+
+def selfgrade(notebook, assignment: str | None = None, solutions_dir=course_dir.SOLUTIONS_DIR,
+              course_root=course_dir.COURSE_ROOT) -> SelfGradeReport:
+    from autograder.cli import grade_submissions
+
+    notebook = Path(notebook)
+    if not notebook.is_file():
+        raise course_dir.CourseError(f"notebook {notebook} does not exist")
+    aid = assignment or assignment_of(notebook, solutions_dir)
+    with tempfile.TemporaryDirectory(prefix="selfgrade-") as tmp:
+        course = course_dir.new_course(Path(tmp) / "course", course_root)
+        course_dir.sync_source(course, solutions_dir, [aid])
+        result = course_dir.nbgrader_api(course).generate_assignment(aid)
+        if not result["success"]:
+            raise course_dir.CourseError(f"could not generate {aid}: {result.get('error', '')}")
+        dest = course / "submitted" / STUDENT / aid / f"{aid}.ipynb"
+        dest.parent.mkdir(parents=True)
+        dest.write_bytes(notebook.read_bytes())
+        [graded] = grade_submissions(course, [(STUDENT, aid)], jobs=1, progress=False)
+        autograded = course / "autograded" / STUDENT / aid / f"{aid}.ipynb"
+        hints = {}
+        if autograded.exists():
+            nb = nbformat.read(autograded, as_version=4)
+            hints = {c.metadata.nbgrader["grade_id"]: failure_hints(c) for c in _graded_cells(nb)}
+    exercises = [Exercise(gid, s, m, hints.get(gid, []) if s < m else [])
+                 for gid, (s, m) in graded.per_cell.items()]
+    return SelfGradeReport(aid, str(notebook), graded.score, graded.max_score, graded.status,
+                           list(graded.reasons), exercises)
+
+
+def format_report(report: SelfGradeReport) -> str:
+    width = max([len(e.grade_id) for e in report.exercises] + [8])
+    lines = [f"Self-grade of {report.notebook} ({report.assignment})", ""]
+    for e in report.exercises:
+        mark = "✓" if e.score >= e.max_score else "✗"
+        lines.append(f"  {mark} {e.grade_id:<{width}}  {e.score:g} / {e.max_score:g}")
+        lines.extend(f"      hint: {h}" for h in e.hints)
+    lines += ["", f"Total: {report.score:g} / {report.max_score:g}"]
+    lines.extend(f"Note: {r}" for r in report.reasons)
+    return "\n".join(lines)
+
+
+def report_html(report: SelfGradeReport) -> str:
+    esc = html.escape
+    rows = []
+    for e in report.exercises:
+        ok = e.score >= e.max_score
+        hints = "<br>".join(esc(h) for h in e.hints)
+        rows.append(f"<tr><td>{'✓' if ok else '✗'}</td><td>{esc(e.grade_id)}</td>"
+                    f"<td>{e.score:g} / {e.max_score:g}</td><td>{hints}</td></tr>")
+    notes = "".join(f"<p><b>Note:</b> {esc(r)}</p>" for r in report.reasons)
+    return ("<table><thead><tr><th></th><th>Exercise</th><th>Score</th><th>Hint</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+            f"<p><b>Total: {report.score:g} / {report.max_score:g}</b></p>{notes}")
+
+
+def default_notebook(assignment_id: str, cwd=None) -> Path:
+    """notebooks/<id>.ipynb seen from the kernel: the kernel usually runs in notebooks/."""
+    cwd = Path(cwd or os.getcwd())
+    for candidate in (cwd / f"{assignment_id}.ipynb", cwd / "notebooks" / f"{assignment_id}.ipynb"):
+        if candidate.is_file():
+            return candidate
+    return cwd / f"{assignment_id}.ipynb"
+
+
+def run_in_subprocess(notebook: Path, assignment_id: str) -> SelfGradeReport:
+    """Grade in a fresh process, so the learner's kernel state can't change the result."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "autograder", "selfgrade", str(notebook),
+         "--assignment", assignment_id, "--json"],
+        capture_output=True, text=True, timeout=900)
+    if proc.returncode != 0:
+        raise course_dir.CourseError(proc.stderr.strip().splitlines()[-1] if proc.stderr.strip()
+                                     else f"self-grade exited with code {proc.returncode}")
+    return SelfGradeReport.from_json(proc.stdout.strip().splitlines()[-1])
+
+
+def selfgrade_button(assignment_id: str, notebook=None):
+    """A "Grade my notebook" button and the output area it writes the table and hints to."""
+    import ipywidgets as widgets
+    from IPython.display import HTML
+
+    button = widgets.Button(description="Grade my notebook", icon="check",
+                            button_style="primary", layout=widgets.Layout(width="auto"))
+    note = widgets.HTML("Save first (Ctrl+S / ⌘S): the grader reads the saved file, "
+                        "not what is on screen.")
+    out = widgets.Output()
+
+    def on_click(_):
+        path = Path(notebook) if notebook else default_notebook(assignment_id)
+        button.disabled, button.description = True, "Grading…"
+        out.clear_output()
+        try:
+            if not path.is_file():
+                raise course_dir.CourseError(f"{path} not found: save the notebook, or pass its path")
+            saved = time.strftime("%H:%M:%S", time.localtime(path.stat().st_mtime))
+            report = run_in_subprocess(path, assignment_id)
+            content = f"<p>Graded {html.escape(path.name)} as saved at {saved}.</p>{report_html(report)}"
+        except Exception as exc:  # the learner sees why grading failed instead of a silent button
+            content = f"<p><b>Self-grade failed:</b> {html.escape(str(exc))}</p>"
+        finally:
+            button.disabled, button.description = False, "Grade my notebook"
+        out.append_display_data(HTML(content))
+
+    button.on_click(on_click)
+    box = widgets.VBox([widgets.HBox([button, note]), out])
+    box.button, box.output = button, out
+    return box
