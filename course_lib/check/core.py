@@ -15,6 +15,9 @@ Every exercise's check function is built from these pieces:
   ``expected`` (any nesting: a vector, a trace of points), every entry a number as
   above, then values; ``mistakes`` hold wrong arrays. Returns nested lists of floats.
   ``expect_vector`` is the same function under the name used for 1-D answers.
+- ``expect_trace(label, got, expected, *, entry=None, tol, mistakes, hint, shape_hint)``:
+  a list of numbers or vectors checked entry by entry; ``entry(i)`` names entry i in the
+  message ("x after iteration 3 should be …"); ``mistakes`` hold whole wrong traces.
 - ``expect_sequence(label, got, *, length=None, shape_hint=None) -> list``: a list,
   tuple or numpy array of the given length; returns a plain list of its items.
 - ``expect_choice(label, got, expected, choices, *, mistakes=()) -> str``: a str
@@ -104,7 +107,9 @@ def as_number(label, got) -> float:
 
 
 def close(a: float, b: float, tol: float = 1e-6) -> bool:
-    """Plain-Python closeness: |a − b| ≤ tol·max(1, |b|)."""
+    """Plain-Python closeness: |a − b| ≤ tol·max(1, |b|); never close to a non-finite b."""
+    if not (_isfinite(a) and _isfinite(b)):
+        return False
     scale = _abs(b)
     if scale < 1.0:
         scale = 1.0
@@ -204,6 +209,38 @@ def expect_sequence(label, got, *, length=None, shape_hint=None) -> list:
             message += f" — {shape_hint}"
         raise CheckFailed(message)
     return items
+
+
+def after_iterations(what: str, start: str | None = None):
+    """Entry labels for a trace that begins with its start: "the first entry (the start x0)",
+    "x after 2 iterations"."""
+    start = start or f"{what}0"
+
+    def label(i: int) -> str:
+        if i == 0:
+            return f"the first entry (the start {start})"
+        return f"{what} after {i} iteration{'s' if i > 1 else ''}"
+    return label
+
+
+def expect_trace(label, got, expected, *, entry=None, tol=1e-6, mistakes=(), hint=None, shape_hint=None) -> list:
+    """Check a trace entry by entry, so the message names the first entry that is wrong.
+
+    ``expected`` is a list of numbers or of vectors; ``entry(i)`` labels entry i
+    (e.g. "x after iteration 3"); ``mistakes`` hold whole wrong traces.
+    """
+    expected = _to_floats(expected)
+    items = expect_sequence(label, got, length=_len(expected), shape_hint=shape_hint)
+    name = entry or (lambda i: f"{label}[{i}]")
+    wrong_traces = [(h, _to_floats(w)) for h, w in mistakes if w is not None]
+    values = []
+    for i, (item, want) in enumerate(zip(items, expected)):
+        at_i = [(h, w[i]) for h, w in wrong_traces if i < _len(w)]
+        if _type(want) is list:
+            values.append(expect_array(name(i), item, want, tol=tol, mistakes=at_i, hint=hint))
+        else:
+            values.append(expect_number(name(i), item, want, tol=tol, mistakes=at_i, hint=hint))
+    return values
 
 
 def expect_choice(label, got, expected, choices, *, mistakes=None) -> str:
