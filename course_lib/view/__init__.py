@@ -1,0 +1,1 @@
+"""View layer: scenes (ipympl figures + ipywidgets controls) that call the math layer."""

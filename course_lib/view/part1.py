@@ -1,0 +1,187 @@
+"""Part 1 scenes: the dot sliding down x² with its tangent, and the two-valley trap."""
+from __future__ import annotations
+
+import numpy as np
+import ipywidgets as widgets
+
+from course_lib import descent
+
+from . import style
+from .scene import Scene, make_figure, require_in_range, slider
+from .tables import trace_table
+
+N_STEPS = 40
+TRACE_COLUMNS = ("iteration", "x", "fx", "grad", "step", "new_x")
+TRACE_HEADERS = ("Iteration", "Current x", "f(x) = x²", "f'(x) = 2x", "η × f'(x)", "New x")
+TANGENT_HALF_WIDTH = 1.5
+
+
+class DescentExplorer(Scene):
+    """Gradient descent on f(x) = x²: dot, tangent, path so far and the trace table."""
+
+    title = "gradient descent on f(x) = x²"
+
+    def __init__(self, x0: float, lr: float):
+        x0 = require_in_range("x0", x0, -4.0, 4.0)
+        lr = require_in_range("lr", lr, 0.01, 1.2)
+        self.start = slider("start x₀", x0, -4.0, 4.0, 0.1)
+        self.lr = slider("learning rate η", lr, 0.01, 1.2, 0.01)
+        self.play = widgets.Play(value=0, min=0, max=N_STEPS, step=1, interval=400,
+                                 description="play", show_repeat=False)
+        self.step_button = widgets.Button(description="step", icon="step-forward",
+                                          layout=widgets.Layout(width="90px"))
+        self.reset_button = widgets.Button(description="reset", icon="undo",
+                                           layout=widgets.Layout(width="90px"))
+        self.table = widgets.HTML(layout=widgets.Layout(max_height="220px", overflow="auto"))
+
+        fig = make_figure(620, 340, margins=(72, 46, 24, 58))
+        with style.figure_style():
+            self.ax = ax = fig.add_subplot()
+        style.style_axes(ax, "x (what we control)", "f(x)")
+        ax.ticklabel_format(style="sci", scilimits=(-4, 4))
+        (self.curve,) = ax.plot([], [], color=style.CURVE, lw=1.8, label="f(x) = x²")
+        (self.path,) = ax.plot([], [], "o-", color=style.PATH, ms=4, lw=1.2, label="path so far")
+        (self.tangent,) = ax.plot([], [], color=style.TANGENT, lw=2, label="tangent (slope f'(x))")
+        (self.dot,) = ax.plot([], [], "o", color=style.DOT, ms=10, zorder=5, label="current x")
+        ax.legend(loc="upper center", ncols=2, fontsize=style.FONT_SIZE, frameon=False)
+        super().__init__(fig, controls=[self.start, self.lr, self.play, self.step_button,
+                                        self.reset_button], below=[self.table])
+
+        self.start.observe(self._on_setting, "value")
+        self.lr.observe(self._on_setting, "value")
+        self.play.observe(lambda change: self._draw(), "value")
+        self.step_button.on_click(lambda _: self.step())
+        self.reset_button.on_click(lambda _: setattr(self.play, "value", 0))
+        self._recompute()
+        self._draw()
+        self._finish()
+
+    @property
+    def iteration(self) -> int:
+        return min(self.play.value, len(self.trace))
+
+    def _recompute(self):
+        self.trace = descent.gradient_descent_1d(descent.square, descent.square_prime,
+                                                 self.start.value, self.lr.value, n_iter=N_STEPS)
+        self.xs = np.array([s.x for s in self.trace] + [self.trace[-1].new_x])
+        self.diverging = descent.diverged(self.trace)
+
+    def _on_setting(self, change):
+        self._recompute()
+        self._draw()
+        self._finish()
+
+    def update(self, x0=None, lr=None, iteration=None):
+        """Move the controls (exactly what the learner does); the figure follows."""
+        with self.play.hold_trait_notifications():
+            if x0 is not None:
+                self.start.value = require_in_range("x0", x0, self.start.min, self.start.max)
+            if lr is not None:
+                self.lr.value = require_in_range("lr", lr, self.lr.min, self.lr.max)
+            if iteration is not None:
+                self.play.value = int(require_in_range("iteration", iteration, 0, N_STEPS))
+        return self
+
+    def step(self):
+        if self.play.value < self.play.max:
+            self.play.value += 1
+        return self
+
+    def current(self):
+        """(x, f(x), f'(x)) at the dot, all from the math layer."""
+        k = self.iteration
+        if k < len(self.trace):
+            s = self.trace[k]
+            return s.x, s.fx, s.grad
+        x = self.trace[-1].new_x
+        return x, descent.square(x), descent.square_prime(x)
+
+    def _draw(self):
+        k = self.iteration
+        x, fx, grad = self.current()
+        shown = self.xs[:k + 1]
+        reach = max(4.5, 1.15 * float(np.max(np.abs(shown))))
+        grid = np.linspace(-reach, reach, 241)
+        self.curve.set_data(grid, descent.square(grid))
+        self.path.set_data(shown, descent.square(shown))
+        self.dot.set_data([x], [fx])
+        half = TANGENT_HALF_WIDTH * reach / 4.5
+        t = np.array([x - half, x + half])
+        self.tangent.set_data(t, fx + grad * (t - x))
+        self.ax.set_xlim(-reach, reach)
+        self.ax.set_ylim(-0.08 * reach**2, 1.1 * reach**2)
+        state = ("diverging: η is too large, every step overshoots" if self.diverging
+                 else "η × slope is the step; the dot moves against the slope")
+        self.ax.set_title(f"step {k}: x = {short(x)}, f(x) = {short(fx)}, slope f'(x) = {short(grad)}\n{state}",
+                          fontsize=style.TITLE_SIZE, color=style.DOT if self.diverging else "black")
+        rows = self.trace[:max(k, 1)]
+        self.table.value = trace_table(rows, TRACE_COLUMNS, decimals=3, headers=TRACE_HEADERS).html
+        self.redraw()
+
+
+def short(value: float) -> str:
+    """3 decimals as the script writes them, scientific once a diverging run gets huge."""
+    return f"{value:.3f}" if abs(value) < 1e4 else f"{value:.3e}"
+
+
+def descent_explorer(x0: float = 3.0, lr: float = 0.1) -> DescentExplorer:
+    return DescentExplorer(x0, lr)
+
+
+class TwoValleyExplorer(Scene):
+    """f(x) = x⁴ − 4x² + x + 1: which valley descent from the start ends in."""
+
+    title = "two valleys: where descent ends depends on the start"
+    LR = 0.01
+    PATH_STEPS = 400
+
+    def __init__(self, x0: float):
+        x0 = require_in_range("x0", x0, -2.2, 2.2)
+        self.start = slider("start x₀", x0, -2.2, 2.2, 0.05)
+        fig = make_figure(620, 360)
+        with style.figure_style():
+            self.ax = ax = fig.add_subplot()
+        style.style_axes(ax, "x", "f(x) = x⁴ − 4x² + x + 1")
+        grid = np.linspace(-2.3, 2.3, 400)
+        ax.plot(grid, descent.two_valley(grid), color=style.CURVE, lw=1.8)
+        self.critical_points = descent.two_valley_critical_points()
+        for point in self.critical_points:
+            colour = {"global minimum": style.OKABE_ITO["blue"], "local minimum": style.OKABE_ITO["purple"],
+                      "local maximum": style.MUTED}[point.kind]
+            ax.plot([point.x], [point.fx], "D", color=colour, ms=8, zorder=4)
+            ax.annotate(f"{point.kind}\nx = {point.x:.3f}, f = {point.fx:.3f}", (point.x, point.fx),
+                        xytext=(0, -16 if point.kind != "local maximum" else 10),
+                        textcoords="offset points", ha="center",
+                        va="top" if point.kind != "local maximum" else "bottom",
+                        fontsize=style.FONT_SIZE, color=colour)
+        (self.path,) = ax.plot([], [], "-", color=style.PATH, lw=3, alpha=0.9, label="descent path")
+        (self.start_dot,) = ax.plot([], [], "o", color=style.DOT, ms=10, zorder=5, label="start")
+        (self.end_dot,) = ax.plot([], [], "*", color=style.ACCENT, ms=16, zorder=6, label="where it ends")
+        ax.set_ylim(-8, 9)
+        ax.legend(loc="upper center", ncols=3, frameon=False, fontsize=style.FONT_SIZE)
+        super().__init__(fig, controls=[self.start])
+        self.start.observe(lambda change: self._draw(), "value")
+        self._draw()
+        self._finish()
+
+    def update(self, x0=None):
+        if x0 is not None:
+            self.start.value = require_in_range("x0", x0, self.start.min, self.start.max)
+        return self
+
+    def _draw(self):
+        x0 = self.start.value
+        trace = descent.gradient_descent_1d(descent.two_valley, descent.two_valley_prime, x0,
+                                            self.LR, n_iter=self.PATH_STEPS)
+        xs = np.array([x0] + [s.new_x for s in trace])
+        self.path.set_data(xs, descent.two_valley(xs))
+        self.start_dot.set_data([x0], [descent.two_valley(x0)])
+        self.end = descent.which_valley(x0, lr=self.LR)
+        self.end_dot.set_data([self.end.x], [self.end.fx])
+        self.ax.set_title(f"start x₀ = {x0:.2f} → descent ends in the {self.end.kind}\n"
+                          f"at x = {self.end.x:.3f}, f(x) = {self.end.fx:.3f}", fontsize=style.TITLE_SIZE)
+        self.redraw()
+
+
+def two_valley_explorer(x0: float = -0.5) -> TwoValleyExplorer:
+    return TwoValleyExplorer(x0)

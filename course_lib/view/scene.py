@@ -1,0 +1,136 @@
+"""What every scene shares: an ipympl figure, its controls, a fast redraw and a static fallback."""
+from __future__ import annotations
+
+import base64
+import io
+import itertools
+import os
+
+import ipywidgets as widgets
+from ipympl.backend_nbagg import Canvas, FigureManager
+from matplotlib.figure import Figure
+
+from .style import DPI, figure_style
+
+_numbers = itertools.count(1)
+
+
+def autograding() -> bool:
+    """nbgrader sets NBGRADER_EXECUTION while it runs notebooks: skip animations and training."""
+    return bool(os.environ.get("NBGRADER_EXECUTION"))
+
+
+def make_figure(width_px: int, height_px: int, margins=None) -> Figure:
+    """A figure on an ipympl canvas (not pyplot: no global figure registry, no backend switch).
+
+    Small canvases at DPI 96 keep each redraw's PNG diff cheap; the header and footer are
+    hidden and the canvas is not resizable so the layout never jumps. Add axes inside
+    `with figure_style():` so they get the course fonts. margins (left, bottom, right, top)
+    in pixels fix the axes box for scenes whose tick labels grow (constrained layout otherwise).
+    """
+    with figure_style():
+        fig = Figure(figsize=(width_px / DPI, height_px / DPI), dpi=DPI, facecolor="white",
+                     layout=None if margins else "constrained")
+    if margins:
+        left, bottom, right, top = margins
+        fig.subplots_adjust(left=left / width_px, bottom=bottom / height_px,
+                            right=1 - right / width_px, top=1 - top / height_px)
+    canvas = Canvas(fig)
+    FigureManager(canvas, next(_numbers))
+    canvas.header_visible = False
+    canvas.footer_visible = False
+    canvas.resizable = False
+    canvas.toolbar_visible = False
+    canvas.capture_scroll = False
+    return fig
+
+
+def redraw(fig) -> None:
+    """Render now when a browser view is live (saves ipympl's draw request round trip);
+    otherwise only mark the figure stale, so headless updates cost no rendering."""
+    canvas = fig.canvas
+    if getattr(canvas, "syncing_data_url", True):
+        canvas.draw_idle()
+    else:
+        canvas.draw()
+
+
+def freeze_layout(fig) -> None:
+    """Run constrained layout once, then switch it off: every redraw would otherwise redo it."""
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+        fig.set_layout_engine("none")
+
+
+def figure_png(fig) -> bytes:
+    with io.BytesIO() as buffer:
+        fig.savefig(buffer, format="png", dpi=DPI, facecolor="white")
+        return buffer.getvalue()
+
+
+class Scene:
+    """A displayable scene: `.widget` (controls + live canvas), `.fig`, `.update(...)`.
+
+    Displayed, it publishes both the widget view and a PNG of the figure, so a notebook
+    rendered without a kernel (nbconvert, GitHub) still shows the picture.
+    """
+
+    title = "scene"
+
+    def __init__(self, fig, controls=(), below=(), above=()):
+        self.fig = fig
+        rows = [*above]
+        if controls:
+            rows.append(widgets.HBox(list(controls), layout=widgets.Layout(flex_flow="row wrap")))
+        rows.append(fig.canvas)
+        rows.extend(below)
+        self.widget = widgets.VBox(rows)
+
+    def redraw(self) -> None:
+        redraw(self.fig)
+
+    def _finish(self) -> None:
+        """Call once the first state is drawn (titles set): lays the figure out for good."""
+        freeze_layout(self.fig)
+        self.redraw()
+
+    def png(self) -> bytes:
+        return figure_png(self.fig)
+
+    def save_png(self, path) -> None:
+        with open(path, "wb") as out:
+            out.write(self.png())
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        png = self.png()
+        return {
+            "application/vnd.jupyter.widget-view+json": {
+                "version_major": 2, "version_minor": 0, "model_id": self.widget.model_id,
+            },
+            "image/png": base64.b64encode(png).decode("ascii"),
+            "text/plain": f"<{type(self).__name__}: {self.title}>",
+        }
+
+    def _ipython_display_(self, **kwargs):
+        from IPython.display import display
+
+        display(self._repr_mimebundle_(), raw=True)
+
+
+def slider(description: str, value: float, low: float, high: float, step: float,
+           readout_format: str = ".2f") -> widgets.FloatSlider:
+    return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=description,
+                               readout_format=readout_format, continuous_update=True,
+                               style={"description_width": "initial"})
+
+
+def require_in_range(name: str, value, low: float, high: float) -> float:
+    """Scene arguments land on sliders: refuse what a slider cannot show, naming the argument."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number in [{low}, {high}], got {value!r}") from None
+    if not low <= number <= high:
+        raise ValueError(f"{name} must be a number in [{low}, {high}], got {value!r}")
+    return number
