@@ -67,10 +67,9 @@ def cmd_release(args) -> int:
 def cmd_import(args) -> int:
     from autograder import importer
 
-    result = importer.import_submissions(args.course, Path(args.path), args.assignment,
-                                         args.solutions)
+    result = importer.import_submissions(args.course, Path(args.path), args.assignment)
     print(importer.format_result(result))
-    return 0 if result.placed else 1
+    return 1 if result.rejected else 0
 
 
 def cmd_collect(args) -> int:
