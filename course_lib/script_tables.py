@@ -558,6 +558,16 @@ def _p5_before_after() -> ScriptTable:
                        Source(5, "#### **Before vs After**"))
 
 
+def _p5_progress() -> ScriptTable:
+    e = _FIRST
+    before = network.forward(network.INITIAL_WEIGHTS, e.x1, e.x2, e.y_true).y_pred
+    after = network.forward(p5_new_weights(), e.x1, e.x2, e.y_true).y_pred
+    rows = ((c("It went from {:.0f} to {:.2f}, getting closer to the target of {:.0f}. The error decreased from "
+               "{:.0f} units to about {:.0f} units", before, after, e.y_true, before - e.y_true, after - e.y_true),),)
+    return ScriptTable("p5_progress", 5, "What one update achieved", (label("Progress"),), rows,
+                       Source(5, "#### **Before vs After**", "lines", patterns=(r"(It went from .* to about \d+ units)",)))
+
+
 # ---------------------------------------------------------------- Part 6
 
 
@@ -751,10 +761,10 @@ _BUILDERS = (
     _p2_points, _p2_trace,
     _p3_chain,
     lambda: _targets("p4_targets", 4, "Here are our 3 training examples:"), _p4_results, _p4_error,
-    _p5_forward, _p5_blame, _p5_locals, _p5_update, _p5_after, _p5_before_after,
+    _p5_forward, _p5_blame, _p5_locals, _p5_update, _p5_after, _p5_before_after, _p5_progress,
     lambda: _targets("p6_targets", 6, "Remember our target function:"), _p6_forward, _p6_gradients, _p6_dE_dy,
     _p6_update, _p6_check, _p6_before_after,
-    _p7_revelation, _p7_scale, _p7_activations,  # TODO mlp: _p7_vanishing, _p7_losses,
+    _p7_revelation, _p7_scale, _p7_activations, _p7_vanishing, _p7_losses,
 )
 
 
