@@ -138,3 +138,21 @@ def test_claims_are_only_statements():
 def test_unknown_table_is_a_clear_error():
     with pytest.raises(CourseInputError, match="table_id must be one of"):
         st.get("p9_nothing")
+
+
+def test_activation_table_formulas_are_what_mlp_computes():
+    """p7_activations quotes the script's formulas; course_lib.mlp must compute exactly them."""
+    import math
+
+    from course_lib import mlp
+
+    header, rows = st.script_rows(st.get("p7_activations").source)
+    formulas = {r[0].replace("**", ""): (r[1], r[2]) for r in rows}
+    assert formulas == {"ReLU": ("max(0, x)", "1 if x>0, else 0*"),
+                        "Sigmoid": ("1/(1+e^(-x))", "sigmoid(x)×(1-sigmoid(x))"), "Our x²": ("x²", "2x")}
+    for x in (-3.0, -0.5, 0.0, 0.25, 2.0):
+        s = 1 / (1 + math.exp(-x))
+        assert float(mlp.relu(x)) == max(0.0, x) and float(mlp.relu_prime(x)) == (1.0 if x > 0 else 0.0)
+        assert float(mlp.sigmoid(x)) == pytest.approx(s, abs=1e-15)
+        assert float(mlp.sigmoid_prime(x)) == pytest.approx(s * (1 - s), abs=1e-15)
+        assert float(mlp.ACTIVATIONS["square"][0](x)) == x * x and float(mlp.ACTIVATIONS["square"][1](x)) == 2 * x
