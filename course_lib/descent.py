@@ -19,28 +19,19 @@ from course_lib.errors import (
     require_finite,
     require_int,
     require_positive,
+    require_real,
 )
-
-
-def _real(name: str, x):
-    """A finite scalar (returned as float) or an array of finite numbers (for plotting)."""
-    if isinstance(x, (np.ndarray, list, tuple)):
-        array = np.asarray(x, dtype=float)
-        if not np.all(np.isfinite(array)):
-            raise CourseInputError(f"{name} must contain only finite numbers, got {x!r:.60}")
-        return array
-    return require_finite(name, x)
 
 
 def square(x):
     """f(x) = x²."""
-    x = _real("x", x)
+    x = require_real("x", x)
     return x * x
 
 
 def square_prime(x):
     """f'(x) = 2x."""
-    return 2 * _real("x", x)
+    return 2 * require_real("x", x)
 
 
 def numeric_derivative(f: Callable[[float], float], x, h=1e-5) -> float:
@@ -115,25 +106,25 @@ def diverged(trace) -> bool:
     if len(trace) == 0:
         raise CourseInputError("trace must contain at least one step, got an empty trace")
     first, last = trace[0], trace[-1]
-    slope = lambda g: float(np.linalg.norm(np.atleast_1d(g)))  # noqa: E731 - scalar or vector gradient
-    return last.fx > first.fx and slope(last.grad) > slope(first.grad)
+    first_slope, last_slope = (float(np.linalg.norm(np.atleast_1d(row.grad))) for row in (first, last))
+    return last.fx > first.fx and last_slope > first_slope
 
 
 def two_valley(x):
     """f(x) = x⁴ − 4x² + x + 1."""
-    x = _real("x", x)
+    x = require_real("x", x)
     return x**4 - 4 * x**2 + x + 1
 
 
 def two_valley_prime(x):
     """f'(x) = 4x³ − 8x + 1."""
-    x = _real("x", x)
+    x = require_real("x", x)
     return 4 * x**3 - 8 * x + 1
 
 
 def two_valley_second(x):
     """f''(x) = 12x² − 8."""
-    x = _real("x", x)
+    x = require_real("x", x)
     return 12 * x**2 - 8
 
 

@@ -64,6 +64,19 @@ def require_vector(name: str, value, length: int | None = None) -> np.ndarray:
     return array
 
 
+def require_real(name: str, value):
+    """A finite scalar (returned as float) or a sequence/array of finite numbers (returned as an array, for plots)."""
+    if isinstance(value, (np.ndarray, list, tuple)):
+        try:
+            array = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            raise CourseInputError(f"{name} must be numbers, got {_describe(value)}") from None
+        if not np.all(np.isfinite(array)):
+            raise CourseInputError(f"{name} must contain only finite numbers, got {_describe(value)}")
+        return array
+    return require_finite(name, value)
+
+
 def require_callable(name: str, value) -> None:
     if not callable(value):
         raise CourseInputError(f"{name} must be a function, got {_describe(value)} ({type(value).__name__})")

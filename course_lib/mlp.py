@@ -13,8 +13,15 @@ from numbers import Integral
 
 import numpy as np
 
-from course_lib.descent import _real, square, square_prime
-from course_lib.errors import CourseInputError, require_callable, require_finite, require_int, require_positive
+from course_lib.descent import square, square_prime
+from course_lib.errors import (
+    CourseInputError,
+    require_callable,
+    require_finite,
+    require_int,
+    require_positive,
+    require_real,
+)
 
 __all__ = [
     "ACTIVATIONS", "MLP", "TrainingLog", "cross_entropy", "mse", "relu", "relu_prime", "sigmoid",
@@ -49,22 +56,23 @@ def _square_prime(z):
 
 def relu(x):
     """max(0, x)."""
-    return _relu(_real("x", x))
+    return _relu(require_real("x", x))
 
 
 def relu_prime(x):
     """1 if x > 0 else 0 (including at x = 0)."""
-    return _relu_prime(_real("x", x)) if isinstance(x, np.ndarray) else float(_real("x", x) > 0)
+    x = require_real("x", x)
+    return _relu_prime(x) if isinstance(x, np.ndarray) else float(x > 0)
 
 
 def sigmoid(x):
     """1 / (1 + e^−x)."""
-    return _sigmoid(_real("x", x))
+    return _sigmoid(require_real("x", x))
 
 
 def sigmoid_prime(x):
     """sigmoid(x)·(1 − sigmoid(x))."""
-    return _sigmoid_prime(_real("x", x))
+    return _sigmoid_prime(require_real("x", x))
 
 
 ACTIVATIONS = {"relu": (relu, relu_prime), "sigmoid": (sigmoid, sigmoid_prime), "square": (square, square_prime)}

@@ -92,6 +92,7 @@ CASES = [
      r"rng must be a numpy.random.Generator, got int"),
     # mlp
     ("relu: nan", lambda: mlp.relu(math.nan), r"x must be a finite number"),
+    ("relu_prime: list", lambda: mlp.relu_prime([0, "a"]), r"x must be numbers, got \[0, 'a'\]"),
     ("sigmoid_prime: array", lambda: mlp.sigmoid_prime([1, math.inf]), r"x must contain only finite numbers"),
     ("mse: shapes", lambda: mlp.mse([1, 2], [1, 2, 3]), r"y_true and y_pred must have the same shape"),
     ("cross_entropy: sum", lambda: mlp.cross_entropy([0.5, 0.2], 0), r"probabilities must be non-negative and sum to 1"),
