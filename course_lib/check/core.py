@@ -68,6 +68,8 @@ def fmt(x) -> str:
     """Short, readable form of a number or nested list of numbers for messages."""
     if _type(x) in (list, tuple):
         return "[" + ", ".join(fmt(v) for v in x) + "]"
+    if _type(x) in _NUMPY_SCALARS:
+        x = _float(x) if x.dtype.kind == "f" else int(x)
     if _type(x) is float:
         if x == 0:
             return "0"

@@ -64,11 +64,11 @@ def check_update(update, x, grad, lr):
 @exercise(NOTEBOOK, "descent", "the descent loop returning its trace")
 def check_descent(descent, df, x0, lr, n_iter):
     """descent(df, x0, lr, n_iter, update=...) must return [x0, x1, …, x_n_iter]."""
-    got = call("descent", descent, df, x0, lr, n_iter, update=reference_update)
+    got = call("gradient_descent", descent, df, x0, lr, n_iter, update=reference_update)
     expected = reference_descent(df, x0, lr, n_iter)
     frozen_gradient = df(x0)
     expect_trace(
-        "descent's trace", got, expected,
+        "gradient_descent's trace", got, expected,
         entry=after_iterations("x"),
         tol=1e-9,
         mistakes=[
