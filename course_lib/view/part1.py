@@ -7,7 +7,7 @@ import ipywidgets as widgets
 from course_lib import descent
 
 from . import style
-from .scene import Scene, make_figure, require_in_range, slider
+from .scene import Scene, TraceScene, make_figure, make_stepper, require_in_range, slider
 from .tables import trace_table
 
 N_STEPS = 40
@@ -16,7 +16,7 @@ TRACE_HEADERS = ("Iteration", "Current x", "f(x) = x²", "f'(x) = 2x", "η × f'
 TANGENT_HALF_WIDTH = 1.5
 
 
-class DescentExplorer(Scene):
+class DescentExplorer(TraceScene):
     """Gradient descent on f(x) = x²: dot, tangent, path so far and the trace table."""
 
     title = "gradient descent on f(x) = x²"
@@ -26,12 +26,7 @@ class DescentExplorer(Scene):
         lr = require_in_range("lr", lr, 0.01, 1.2)
         self.start = slider("start x₀", x0, -4.0, 4.0, 0.1)
         self.lr = slider("learning rate η", lr, 0.01, 1.2, 0.01)
-        self.play = widgets.Play(value=0, min=0, max=N_STEPS, step=1, interval=400,
-                                 description="play", show_repeat=False)
-        self.step_button = widgets.Button(description="step", icon="step-forward",
-                                          layout=widgets.Layout(width="90px"))
-        self.reset_button = widgets.Button(description="reset", icon="undo",
-                                           layout=widgets.Layout(width="90px"))
+        self.play, self.step_button, self.reset_button = make_stepper(N_STEPS)
         self.table = widgets.HTML(layout=widgets.Layout(max_height="220px", overflow="auto"))
 
         fig = make_figure(620, 340, margins=(72, 46, 24, 58))
@@ -47,18 +42,7 @@ class DescentExplorer(Scene):
         super().__init__(fig, controls=[self.start, self.lr, self.play, self.step_button,
                                         self.reset_button], below=[self.table])
 
-        self.start.observe(self._on_setting, "value")
-        self.lr.observe(self._on_setting, "value")
-        self.play.observe(lambda change: self._draw(), "value")
-        self.step_button.on_click(lambda _: self.step())
-        self.reset_button.on_click(lambda _: setattr(self.play, "value", 0))
-        self._recompute()
-        self._draw()
-        self._finish()
-
-    @property
-    def iteration(self) -> int:
-        return min(self.play.value, len(self.trace))
+        self._start([self.start, self.lr])
 
     def _recompute(self):
         self.trace = descent.gradient_descent_1d(descent.square, descent.square_prime,

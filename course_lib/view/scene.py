@@ -134,3 +134,34 @@ def require_in_range(name: str, value, low: float, high: float) -> float:
     if not low <= number <= high:
         raise ValueError(f"{name} must be a number in [{low}, {high}], got {value!r}")
     return number
+
+
+def make_stepper(n_steps: int, interval_ms: int = 400):
+    """Play, step and reset controls over an iteration index 0..n_steps (Play's value is the index)."""
+    play = widgets.Play(value=0, min=0, max=n_steps, step=1, interval=interval_ms,
+                        description="play", show_repeat=False)
+    step = widgets.Button(description="step", icon="step-forward", layout=widgets.Layout(width="90px"))
+    reset = widgets.Button(description="reset", icon="undo", layout=widgets.Layout(width="90px"))
+    step.on_click(lambda _: setattr(play, "value", min(play.value + 1, play.max)))
+    reset.on_click(lambda _: setattr(play, "value", 0))
+    return play, step, reset
+
+
+class TraceScene(Scene):
+    """A scene that replays a descent trace: settings recompute it, `play` picks the iteration."""
+
+    def _start(self, settings):
+        for control in settings:
+            control.observe(self._on_setting, "value")
+        self.play.observe(lambda change: self._draw(), "value")
+        self._recompute()
+        self._draw()
+        self._finish()
+
+    @property
+    def iteration(self) -> int:
+        return min(self.play.value, len(self.trace))
+
+    def _on_setting(self, change):
+        self._recompute()
+        self._draw()

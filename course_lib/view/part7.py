@@ -1,0 +1,188 @@
+"""Part 7 scenes: activations and vanishing gradients, and an MLP learning the digits live."""
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+
+from course_lib import data, mlp
+
+from . import style
+from .scene import Scene, autograding, make_figure, require_in_range, slider
+
+ACTIVATION_LABELS = {"relu": "ReLU", "sigmoid": "sigmoid", "square": "x²"}
+
+
+class ActivationExplorer(Scene):
+    title = "activations, their derivatives, and vanishing gradients"
+
+    def __init__(self, factor: float, depth: int):
+        self.activation = widgets.ToggleButtons(options=[(ACTIVATION_LABELS[k], k) for k in mlp.ACTIVATIONS],
+                                                value="relu", description="activation")
+        self.factor = slider("gradient passed per layer", require_in_range("factor", factor, 0.05, 1.0),
+                             0.05, 1.0, 0.05)
+        self.depth = widgets.IntSlider(value=int(require_in_range("depth", depth, 1, 100)), min=1, max=100,
+                                       description="depth (layers)", style={"description_width": "initial"})
+        fig = make_figure(860, 340, margins=(80, 50, 16, 34))
+        with style.figure_style():
+            self.ax, self.ax_depth = fig.subplots(1, 2, gridspec_kw={"wspace": 0.3})
+        self.grid = np.linspace(-3, 3, 241)
+        (self.f_line,) = self.ax.plot([], [], color=style.OKABE_ITO["blue"], lw=2.5, label="f(x)")
+        (self.df_line,) = self.ax.plot([], [], "--", color=style.OKABE_ITO["vermillion"], lw=2.5,
+                                       label="f'(x)")
+        self.ax.legend(loc="upper left", frameon=False, fontsize=style.FONT_SIZE)
+        style.style_axes(self.ax, "x", "value")
+        depths = np.arange(1, 101)
+        self.ax_depth.semilogy(depths, [mlp.vanishing_product(1.0, int(d)) for d in depths], ":",
+                               color=style.OKABE_ITO["green"], label="ReLU (active): 1^depth")
+        (self.product_line,) = self.ax_depth.semilogy([], [], color=style.OKABE_ITO["purple"],
+                                                      label="factor^depth")
+        (self.product_dot,) = self.ax_depth.plot([], [], "o", color=style.DOT, ms=9)
+        self.ax_depth.legend(loc="lower left", frameon=False, fontsize=style.FONT_SIZE)
+        style.style_axes(self.ax_depth, "depth (layers the blame passes through)", "blame left")
+        super().__init__(fig, controls=[self.activation, self.factor, self.depth])
+        for control in (self.activation, self.factor, self.depth):
+            control.observe(lambda change: self._draw(), "value")
+        self._draw()
+        self._finish()
+
+    def update(self, activation=None, factor=None, depth=None):
+        with self.depth.hold_trait_notifications():
+            if activation is not None:
+                if activation not in mlp.ACTIVATIONS:
+                    raise ValueError(f"activation must be one of {list(mlp.ACTIVATIONS)}, got {activation!r}")
+                self.activation.value = activation
+            if factor is not None:
+                self.factor.value = require_in_range("factor", factor, 0.05, 1.0)
+            if depth is not None:
+                self.depth.value = int(require_in_range("depth", depth, 1, 100))
+        return self
+
+    def _draw(self):
+        f, df = mlp.ACTIVATIONS[self.activation.value]
+        values, slopes = np.asarray(f(self.grid), float), np.asarray(df(self.grid), float)
+        self.f_line.set_data(self.grid, values)
+        self.df_line.set_data(self.grid, slopes)
+        both = np.concatenate([values, slopes])
+        self.ax.set_ylim(both.min() - 0.3, min(both.max(), 9.0) + 0.3)
+        self.ax.set_xlim(-3, 3)
+        self.ax.set_title(f"{ACTIVATION_LABELS[self.activation.value]} and its derivative",
+                          fontsize=style.TITLE_SIZE)
+        depths = np.arange(1, self.depth.max + 1)
+        products = np.array([mlp.vanishing_product(self.factor.value, int(d)) for d in depths])
+        self.product_line.set_data(depths, products)
+        self.product = mlp.vanishing_product(self.factor.value, self.depth.value)
+        self.product_dot.set_data([self.depth.value], [self.product])
+        self.ax_depth.set_ylim(max(products.min(), 1e-300) / 10, 10)
+        self.ax_depth.set_title(f"{self.factor.value:g} ** {self.depth.value} = {self.product:.3g}",
+                                fontsize=style.TITLE_SIZE)
+        self.redraw()
+
+
+def activation_explorer(factor: float = 0.3, depth: int = 10) -> ActivationExplorer:
+    return ActivationExplorer(factor, depth)
+
+
+class MLPTrainer(Scene):
+    """Train an MLP on the digits; loss and test accuracy are plotted after every epoch."""
+
+    title = "an MLP learning handwritten digits"
+
+    def __init__(self, hidden, epochs, batch_size, lr, activation, seed):
+        self.X_train, self.X_test, self.y_train, self.y_test = data.load_digits_split(seed=seed)
+        self.rng = np.random.default_rng(seed)
+        sizes = (self.X_train.shape[1], *hidden, 10)
+        self.model = mlp.MLP(sizes, self.rng, activation=activation)
+        self.epochs = int(require_in_range("epochs", epochs, 1, 1000))
+        self.batch_size, self.lr = batch_size, lr
+        self.progress = widgets.IntProgress(value=0, min=0, max=self.epochs, description="epochs",
+                                            style={"description_width": "initial"})
+        self.train_button = widgets.Button(description="train", icon="play")
+        self.status = widgets.Label("")
+        fig = make_figure(760, 300, margins=None)
+        with style.figure_style():
+            self.ax_loss, self.ax_acc = fig.subplots(1, 2)
+        (self.loss_line,) = self.ax_loss.plot([], [], "o-", color=style.OKABE_ITO["blue"], ms=3)
+        (self.acc_line,) = self.ax_acc.plot([], [], "o-", color=style.OKABE_ITO["green"], ms=3)
+        style.style_axes(self.ax_loss, "epoch", "mean cross-entropy (train)", "loss")
+        style.style_axes(self.ax_acc, "epoch", "accuracy (test set)", "test accuracy")
+        self.ax_acc.set_ylim(0, 1)
+        for ax in (self.ax_loss, self.ax_acc):
+            ax.set_xlim(0, self.epochs + 1)
+        self.ax_loss.set_ylim(0, 2.5)
+        self.losses: list[float] = []
+        self.accuracies: list[float] = []
+        self.log = None
+        super().__init__(fig, controls=[self.train_button, self.progress, self.status])
+        self.train_button.on_click(lambda _: self.train())
+        self._finish()
+
+    def _after_epoch(self, epoch, log):
+        # mlp.train starts a fresh log per call; self.losses keeps the curve going across calls.
+        self.losses.append(log.epoch_losses[-1])
+        self.accuracies.append(self.model.accuracy(self.X_test, self.y_test))
+        epochs = np.arange(1, len(self.losses) + 1)
+        self.loss_line.set_data(epochs, self.losses)
+        self.acc_line.set_data(epochs, self.accuracies)
+        self.ax_loss.set_ylim(0, max(2.5, max(self.losses) * 1.1))
+        for ax in (self.ax_loss, self.ax_acc):
+            ax.set_xlim(0, max(self.epochs, len(self.losses)) + 1)
+        self.progress.value = len(self.losses)
+        self.status.value = (f"epoch {len(self.losses)}: loss {self.losses[-1]:.3f}, "
+                             f"test accuracy {self.accuracies[-1]:.1%}")
+        self.redraw()
+
+    def train(self, epochs=None):
+        epochs = self.epochs if epochs is None else int(require_in_range("epochs", epochs, 1, 1000))
+        self.progress.max = len(self.losses) + epochs
+        self.log = mlp.train(self.model, self.X_train, self.y_train, epochs, self.batch_size, self.lr,
+                             self.rng, callback=self._after_epoch)
+        return self
+
+    def update(self, epochs=1):
+        return self.train(epochs)
+
+
+def mlp_trainer(hidden=(32,), epochs: int = 15, batch_size: int = 32, lr: float = 0.1, activation: str = "relu",
+                seed: int = 0, autostart: bool = False) -> MLPTrainer:
+    """Build the trainer; call `.train()` after displaying it (or click train) to watch it learn.
+
+    autostart trains right away, except under nbgrader, where training is skipped.
+    """
+    trainer = MLPTrainer(hidden, epochs, batch_size, lr, activation, seed)
+    if autostart and not autograding():
+        trainer.train()
+    return trainer
+
+
+class DigitPredictions(Scene):
+    title = "sample digits with the network's predictions"
+
+    def __init__(self, model, X, y, n: int, seed: int):
+        X, y = np.asarray(X, float), np.asarray(y)
+        n = int(require_in_range("n", n, 1, min(24, len(X))))
+        picks = np.random.default_rng(seed).choice(len(X), size=n, replace=False)
+        self.predictions = model.predict(X[picks])
+        self.labels = y[picks]
+        cols = min(n, 8)
+        rows = int(np.ceil(n / cols))
+        fig = make_figure(96 * cols, 130 * rows, margins=None)
+        with style.figure_style():
+            axes = np.atleast_1d(fig.subplots(rows, cols)).ravel()
+        for ax in axes[n:]:
+            ax.set_axis_off()
+        for ax, image, predicted, label in zip(axes, X[picks], self.predictions, self.labels):
+            ax.imshow(image.reshape(8, 8), cmap="gray_r")
+            ax.set_xticks([]), ax.set_yticks([])
+            right = predicted == label
+            colour = style.OKABE_ITO["blue"] if right else style.OKABE_ITO["vermillion"]
+            ax.set_title(f"{'✓' if right else '✗'} says {predicted}\ntrue {label}", fontsize=style.FONT_SIZE,
+                         color=colour)
+        super().__init__(fig)
+        self._finish()
+
+    def update(self):
+        return self
+
+
+def digit_predictions(model, X, y, n: int = 16, seed: int = 0) -> DigitPredictions:
+    return DigitPredictions(model, X, y, n, seed)
