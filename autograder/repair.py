@@ -15,6 +15,7 @@ import copy
 import difflib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 
 import nbformat
@@ -60,6 +61,11 @@ def load_submission(folder: str, notebook_id: str) -> nbformat.NotebookNode:
 
 def _norm(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.strip().splitlines())
+
+
+def _without_hidden(text: str) -> str:
+    """The cell as learners see it (the gradebook keeps locked cells with their hidden tests)."""
+    return re.sub(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[^\n]*\n?", "", text, flags=re.S | re.M)
 
 
 def _grade_id(cell) -> str | None:
@@ -121,6 +127,13 @@ def repair(sub, source, released: dict[str, str], notebook_id: str) -> Repaired:
     if graded and matched_graded < MIN_MATCHED_FRACTION * len(graded):
         raise Rejected(f"this is not the notebook of {notebook_id}: only {matched_graded} of its {len(graded)} "
                        f"graded and answer cells were found (another assignment's notebook?)")
+    locked = [i for i, c in enumerate(src_cells) if c.metadata.get("nbgrader", {}).get("locked")]
+    by_src = {i: j for j, i in match.items()}
+    confirmed = sum(1 for i in locked if i in by_src
+                    and _similar(_without_hidden(sub_cells[by_src[i]].source), _without_hidden(src_cells[i].source)))
+    if locked and confirmed < MIN_MATCHED_FRACTION * len(locked):
+        raise Rejected(f"this is not the notebook of {notebook_id}: only {confirmed} of its {len(locked)} locked "
+                       f"cells have the source's text (another assignment's notebook?)")
     reasons = []
     order = [match[j] for j in sorted(match)]
     if order != sorted(order):
@@ -130,6 +143,11 @@ def repair(sub, source, released: dict[str, str], notebook_id: str) -> Repaired:
         reasons.append(f"nbgrader metadata of {len(stripped)} cell(s) was missing or changed "
                        f"({', '.join(_grade_id(c) for c in stripped)}); restored from the source")
 
+    edited = [_grade_id(src_cells[i]) for j, i in match.items()
+              if src_cells[i].metadata.get("nbgrader", {}).get("locked") and _grade_id(src_cells[i]) in released
+              and _norm(_without_hidden(sub_cells[j].source)) != _norm(_without_hidden(released[_grade_id(src_cells[i])]))]
+    if edited:
+        reasons.append(f"locked cell(s) {', '.join(edited)} were edited; nbgrader restores them from the source")
     followers: dict[int | None, list[int]] = {}
     anchor = None
     for j in range(len(sub_cells)):

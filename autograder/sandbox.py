@@ -71,7 +71,8 @@ def default_read_roots() -> list[str]:
     import sysconfig
     roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sysconfig.get_paths()["stdlib"],
              sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"],
-             "/usr/lib", "/usr/share", "/usr/local/lib", "/lib", "/etc", "/dev/null", "/dev/urandom",
+             "/usr/lib", "/usr/share", "/usr/local/lib", "/lib", "/etc/localtime", "/etc/mime.types",
+             "/etc/matplotlibrc", "/dev/null", "/dev/urandom",
              "/proc/self", "/proc/cpuinfo", "/proc/meminfo", "/sys/devices/system/cpu"}
     try:
         import course_lib  # editable install: allow the package, not the repository (solutions/)

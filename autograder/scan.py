@@ -3,7 +3,8 @@
 Flags: assigning to (or deleting) attributes of imported modules or of names imported from them
 (`np.allclose = ...`, `check.check_x.__code__ = ...`), setattr/delattr on them, edits of
 builtins, sys.modules, __code__/__globals__/__dict__/__class__, exec/eval/compile/__import__,
-importlib, ctypes/cffi/gc/mock, frame tricks (f_globals), and IPython shell escapes. A flagged cell is
+importlib, ctypes/cffi/gc/mock, frame tricks (f_globals), answer classes that define
+__eq__ and other comparison methods, and IPython shell escapes. A flagged cell is
 reported; the grader then gives no points to the checks that run after it.
 """
 
@@ -117,6 +118,12 @@ class _Visitor(ast.NodeVisitor):
             magic = node.args[0].value if node.args and isinstance(node.args[0], ast.Constant) else None
             if not (func.attr == "run_line_magic" and magic in ALLOWED_MAGICS):
                 self.flag(node, f"runs IPython {func.attr}({magic or ''}) (shell or magic)")
+        self.generic_visit(node)
+
+    def visit_FunctionDef(self, node):
+        if node.name in ("__eq__", "__ne__", "__bool__", "__float__", "__abs__", "__sub__", "__rsub__",
+                         "__lt__", "__le__", "__gt__", "__ge__", "__instancecheck__"):
+            self.flag(node, f"defines {node.name} (an answer object that can fool a comparison)")
         self.generic_visit(node)
 
     def visit_Attribute(self, node):

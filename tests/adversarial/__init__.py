@@ -1,0 +1,1 @@
+"""Submission builders and expected outcomes for the grading engine tests."""
