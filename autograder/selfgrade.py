@@ -22,6 +22,9 @@ import nbformat
 from autograder import course_dir
 
 STUDENT = "me"
+# Failed checks whose message is the hint itself (course_lib's CheckFailed is an AssertionError).
+MESSAGE_ONLY = {"AssertionError", "CheckFailed"}
+MANUAL_HINT = "a written answer: your instructor grades it"
 
 
 @dataclass
@@ -30,6 +33,7 @@ class Exercise:
     score: float
     max_score: float
     hints: list[str] = field(default_factory=list)
+    manual: bool = False
 
 
 @dataclass
@@ -73,7 +77,7 @@ def failure_hints(cell) -> list[str]:
         if out.get("output_type") != "error":
             continue
         ename, evalue = out.get("ename", "Error"), out.get("evalue", "")
-        if ename == "AssertionError":
+        if ename in MESSAGE_ONLY:
             hints.append(evalue or "a check failed (it gave no message)")
         else:
             hints.append(f"{ename}: {evalue}" if evalue else ename)
@@ -81,8 +85,11 @@ def failure_hints(cell) -> list[str]:
 
 
 def _graded_cells(nb) -> list:
-    return [c for c in nb.cells
-            if c.get("metadata", {}).get("nbgrader", {}).get("grade") and c.cell_type == "code"]
+    return [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")]
+
+
+def _is_manual(cell) -> bool:
+    return bool(cell.metadata.nbgrader.get("solution")) or cell.cell_type != "code"
 
 
 def selfgrade(notebook, assignment: str | None = None, solutions_dir=course_dir.SOLUTIONS_DIR,
@@ -104,11 +111,14 @@ def selfgrade(notebook, assignment: str | None = None, solutions_dir=course_dir.
         dest.write_bytes(notebook.read_bytes())
         [graded] = grade_submissions(course, [(STUDENT, aid)], jobs=1, progress=False)
         autograded = course / "autograded" / STUDENT / aid / f"{aid}.ipynb"
-        hints = {}
+        hints, manual = {}, set()
         if autograded.exists():
-            nb = nbformat.read(autograded, as_version=4)
-            hints = {c.metadata.nbgrader["grade_id"]: failure_hints(c) for c in _graded_cells(nb)}
-    exercises = [Exercise(gid, s, m, hints.get(gid, []) if s < m else [])
+            for cell in _graded_cells(nbformat.read(autograded, as_version=4)):
+                gid = cell.metadata.nbgrader["grade_id"]
+                hints[gid] = [MANUAL_HINT] if _is_manual(cell) else failure_hints(cell)
+                if _is_manual(cell):
+                    manual.add(gid)
+    exercises = [Exercise(gid, s, m, hints.get(gid, []) if s < m else [], gid in manual)
                  for gid, (s, m) in graded.per_cell.items()]
     return SelfGradeReport(aid, str(notebook), graded.score, graded.max_score, graded.status,
                            list(graded.reasons), exercises)
