@@ -7,6 +7,8 @@ not also fail the loop and the valley exercise.
 
 from __future__ import annotations
 
+import functools
+
 from course_lib.check.core import (
     CheckFailed,
     after_iterations,
@@ -36,10 +38,19 @@ def _trace(df, x0, lr, n_iter, rule):
     return xs
 
 
+@functools.lru_cache(maxsize=256)
+def _cached_trace(df, x0, lr, n_iter):
+    # a check asks for the same descents twice (inside the learner's call and for the expected value)
+    trace = gradient_descent_1d(lambda x: 0.0, df, x0, lr, n_iter)
+    return (float(x0),) + tuple(step.new_x for step in trace)
+
+
 def reference_descent(df, x0, lr, n_iter, update=None):
     """[x0, x1, …, x_n]: the start, then x after each iteration (course_lib's trace)."""
-    trace = gradient_descent_1d(lambda x: 0.0, df, x0, lr, n_iter)
-    return [float(x0)] + [step.new_x for step in trace]
+    try:
+        return list(_cached_trace(df, x0, lr, n_iter))
+    except TypeError:  # an unhashable argument (e.g. a 0-d array) cannot be cached
+        return list(_cached_trace.__wrapped__(df, x0, lr, n_iter))
 
 
 @exercise(NOTEBOOK, "update", "the update rule x − η·f'(x)")
