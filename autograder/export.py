@@ -29,7 +29,9 @@ def read_report(course_root: Path, student: str, assignment: str) -> dict | None
 
 
 def _submission_row(submission, report: dict | None) -> tuple[str, list[str]]:
-    reasons = [f"manual grading: {g.notebook.name}/{g.name}"
+    # nbgrader flags a manual score again after a re-autograde (the answer may have changed).
+    reasons = [(f"manual grade to confirm after re-autograde: {g.notebook.name}/{g.name}"
+                if g.manual_score is not None else f"manual grading: {g.notebook.name}/{g.name}")
                for nb in submission.notebooks for g in nb.grades if g.needs_manual_grade]
     status = "graded"
     if report is not None:
