@@ -13,8 +13,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from autograder import cli, course_dir, selfgrade
-from test_selfgrade import (course_sources, hidden_test_lines, learner_notebook, partly_correct,
-                            run_cli)
+from test_selfgrade import (course_sources, hidden_test_lines, learner_notebook, marked_lines,
+                            partly_correct, run_cli)
 
 REPO = Path(__file__).resolve().parent.parent
 GUIDE = REPO / "docs" / "INSTRUCTOR_GUIDE.md"
@@ -40,19 +40,6 @@ def test_every_guide_command_is_a_valid_command():
 def page_text(path: Path) -> str:
     """What a reader of the feedback page sees: its text without tags, entities decoded."""
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").get_text()
-
-
-def solution_lines(source_nb: Path, min_chars=10) -> set[str]:
-    lines, inside = set(), False
-    for cell in nbformat.read(source_nb, as_version=4).cells:
-        for line in cell.source.split("\n"):
-            if "BEGIN SOLUTION" in line:
-                inside = True
-            elif "END SOLUTION" in line:
-                inside = False
-            elif inside and len(line.strip()) >= min_chars:
-                lines.add(line.strip())
-    return lines
 
 
 def _written_answer(nb, text):
@@ -101,7 +88,7 @@ def test_import_autograde_feedback_export_manual_grade(course):
     proc = run_cli("--course", root, "feedback")
     pages = {p.parts[-3]: page_text(p) for p in root.glob("feedback/*/*/*.html")}
     assert set(pages) == {ALICE, BOB}
-    solution = solution_lines(source)
+    solution = set(marked_lines(source, "SOLUTION"))
     hidden = hidden_test_lines(source)
     assert hidden and solution, "the source notebook has no solutions or hidden tests to look for"
     for student, page in pages.items():

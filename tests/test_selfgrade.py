@@ -104,18 +104,23 @@ def partly_correct(release_nb: Path, source_nb: Path):
     return learner_notebook(release_nb, source_nb, set(ids[: max(1, len(ids) // 2)]))
 
 
-def hidden_test_lines(source_nb: Path, min_chars=10) -> list[str]:
+def marked_lines(source_nb: Path, marker: str, min_chars=10) -> list[str]:
+    """Stripped lines between `### BEGIN <marker>` and `### END <marker>` in any cell."""
     lines = []
     for cell in nbformat.read(source_nb, as_version=4).cells:
         inside = False
         for line in cell.source.split("\n"):
-            if "BEGIN HIDDEN TESTS" in line:
+            if f"BEGIN {marker}" in line:
                 inside = True
-            elif "END HIDDEN TESTS" in line:
+            elif f"END {marker}" in line:
                 inside = False
             elif inside and len(line.strip()) >= min_chars:
                 lines.append(line.strip())
     return lines
+
+
+def hidden_test_lines(source_nb: Path) -> list[str]:
+    return marked_lines(source_nb, "HIDDEN TESTS")
 
 
 @pytest.fixture(scope="module")
