@@ -10,30 +10,10 @@ from autograder.course_dir import CourseError
 
 
 def grade_submissions(course_root, tasks=None, jobs=None, progress=True):
-    """engine.grade_submissions (parallel, sandboxed, report per submission)."""
-    try:
-        from autograder.engine import grade_submissions as engine_grade
-    except ImportError:  # TEMPORARY until engine.py lands: plain nbgrader autograde
-        return _sequential_autograde(course_root, tasks)
-    return engine_grade(course_root, tasks=tasks, jobs=jobs, progress=progress)
+    """engine.grade_submissions: parallel, sandboxed, a report per submission."""
+    from autograder.engine import grade_submissions as engine_grade
 
-
-def _sequential_autograde(course_root, tasks):
-    from types import SimpleNamespace
-
-    api = course_dir.nbgrader_api(course_root)
-    results = []
-    for student, aid in tasks:
-        res = api.autograde(aid, student)
-        with api.gradebook as gb:
-            sub = gb.find_submission(aid, student)
-            per_cell = {g.name: (g.score, g.max_score) for nb in sub.notebooks for g in nb.grades
-                        if g.auto_score is not None or g.cell.cell_type == "code"}
-            results.append(SimpleNamespace(
-                student=student, assignment=aid, score=sub.score, max_score=sub.max_score,
-                status="graded" if res["success"] else "failed", reasons=[],
-                needs_manual=sub.needs_manual_grade, per_cell=per_cell))
-    return results
+    return engine_grade(str(course_root), tasks=tasks, jobs=jobs, progress=progress)
 
 
 def _fail_on(result: dict | None, what: str) -> None:
@@ -45,7 +25,7 @@ def _fail_on(result: dict | None, what: str) -> None:
 def cmd_generate(args) -> int:
     from autograder import generate
 
-    return generate.main(args.rest) or 0
+    return generate.main(args.rest) or 0  # its own parser: `generate --help` shows its options
 
 
 def cmd_release(args) -> int:
@@ -186,7 +166,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if args.command == "generate":
+        args.rest = args.rest + unknown
+    elif unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     if args.command != "generate":
         args.course = args.course.resolve()
     try:

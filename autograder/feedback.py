@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from traitlets import Bool
-
 from nbgrader.preprocessors import ClearHiddenTests
 
 from autograder import course_dir
@@ -23,9 +21,6 @@ MIN_REDACT_CHARS = 4  # shorter lines (")", "pass") give nothing away and are ev
 
 
 class HideHiddenTests(ClearHiddenTests):
-    # A learner may type the hidden-test marker in an answer cell: that must not break feedback.
-    enforce_metadata = Bool(False).tag(config=True)
-
     def _hidden_lines(self, source: str) -> list[str]:
         lines, inside = [], False
         for line in source.split("\n"):
@@ -37,10 +32,22 @@ class HideHiddenTests(ClearHiddenTests):
                 lines.append(line.strip())
         return lines
 
+    @staticmethod
+    def _is_test_cell(cell) -> bool:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        return bool(meta.get("grade")) and not meta.get("solution")
+
+    def preprocess_cell(self, cell, resources, index):
+        # Only test cells come from the source; a learner's cell is left as they wrote it
+        # (an unmatched marker typed there would otherwise abort the whole feedback).
+        if not self._is_test_cell(cell):
+            return cell, resources
+        return super().preprocess_cell(cell, resources, index)
+
     def preprocess(self, nb, resources):
         hidden = []
         for cell in nb.cells:
-            found = self._hidden_lines(cell.source)
+            found = self._hidden_lines(cell.source) if self._is_test_cell(cell) else []
             hidden += found
             if found and cell.cell_type == "code":
                 for out in cell.get("outputs", []):

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from autograder import cli, course_dir, selfgrade
+from autograder import cli, course_dir, feedback, importer, selfgrade
 from test_selfgrade import (course_sources, hidden_test_lines, learner_notebook, marked_lines,
                             partly_correct, run_cli)
 
@@ -131,3 +131,61 @@ def test_import_autograde_feedback_export_manual_grade(course):
         assert float(rows[BOB]["score"]) >= 1.5
         assert f"manual grading: {aid}/{manual_id}" not in rows[BOB]["review_reasons"]
         assert f"manual grade to confirm after re-autograde: {aid}/{manual_id}" in rows[BOB]["review_reasons"]
+
+
+# ---------------------------------------------------------------- fast: naming and feedback filters
+
+AIDS = list(course_dir.ASSIGNMENTS)
+
+
+@pytest.mark.parametrize("path, student, aid", [
+    ("doe_jane_12345_67890_01_gradient_descent.ipynb", "doe_jane_12345", "01_gradient_descent"),
+    ("doejane_late_12345_67890_03_chain_rule-1.ipynb", "doejane_12345", "03_chain_rule"),
+    ("Jane Doe_12345_assignsubmission_file_/02_partial_derivatives.ipynb", "jane_doe_12345",
+     "02_partial_derivatives"),
+    ("Jane Doe_12345_assignsubmission_file_07_scaling_up.ipynb", "jane_doe_12345", "07_scaling_up"),
+    ("class/Jane/05_backpropagation.ipynb", "jane", "05_backpropagation"),
+    ("jane/04_forward_pass/04_forward_pass.ipynb", "jane", "04_forward_pass"),
+])
+def test_lms_names_are_placed(path, student, aid):
+    placed = importer.classify(path, AIDS)
+    assert isinstance(placed, importer.Placed), placed
+    assert (placed.student, placed.assignment) == (student, aid)
+
+
+@pytest.mark.parametrize("path, assignment, reason", [
+    ("doe_jane_1_2_notes.pdf", None, "not a notebook (.pdf)"),
+    ("doe_jane_1_2_homework.ipynb", None, "contains no assignment id"),
+    ("01_gradient_descent.ipynb", None, "cannot tell whose notebook"),
+    ("doe_jane_1_2_03_chain_rule.ipynb", "01_gradient_descent", "named for 03_chain_rule"),
+    ("jane/.ipynb_checkpoints/01_gradient_descent-checkpoint.ipynb", None, "checkpoint"),
+])
+def test_unplaceable_files_get_a_reason(path, assignment, reason):
+    rejected = importer.classify(path, AIDS, assignment)
+    assert isinstance(rejected, importer.Rejected) and reason in rejected.reason
+
+
+def test_assignment_option_places_a_renamed_file():
+    placed = importer.classify("doe_jane_1_2_homework.ipynb", AIDS, "01_gradient_descent")
+    assert placed.assignment == "01_gradient_descent" and "--assignment" in placed.note
+
+
+def test_feedback_filter_hides_hidden_tests_even_from_hostile_outputs():
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    secret = 'check_descent(gradient_descent, descent.square_prime, -2.0, 0.3, 15)'
+    check = new_code_cell(f"check(x)\n### BEGIN HIDDEN TESTS\n{secret}\n### END HIDDEN TESTS",
+                          metadata={"nbgrader": {"grade": True, "grade_id": "c", "points": 1,
+                                                 "locked": True, "solution": False}})
+    check.outputs = [
+        new_output("stream", name="stdout", text=f"leaked: {secret}\n"),
+        new_output("error", ename="CheckFailed", evalue="expected 2.4, got 3.6: subtract, don't add",
+                   traceback=["Traceback", f"----> 3 {secret}"]),
+    ]
+    answer = new_code_cell("x = 1  # ### BEGIN HIDDEN TESTS typed by a learner",
+                           metadata={"nbgrader": {"solution": True, "grade": False, "grade_id": "a"}})
+    nb, _ = feedback.HideHiddenTests().preprocess(new_notebook(cells=[answer, check]), {})
+    text = nbformat.writes(nb)
+    assert secret not in text and "HIDDEN TESTS" not in nb.cells[1].source
+    assert nb.cells[1].outputs[1].traceback == ["CheckFailed: expected 2.4, got 3.6: subtract, don't add"]
+    assert feedback.REDACTED in nb.cells[1].outputs[0].text
