@@ -74,7 +74,7 @@ def _grade_id(cell) -> str | None:
 
 
 def _similar(a: str, b: str) -> bool:
-    a, b = _norm(a), _norm(b)
+    a, b = _norm(_without_hidden(a)), _norm(_without_hidden(b))
     return a == b or (len(a) > 20 and difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= MATCH_RATIO)
 
 
@@ -106,14 +106,15 @@ def align(source_cells, sub_cells) -> dict[int, int]:
     for i, src in enumerate(source_cells):  # answer cells: the unmatched cell between matched neighbours
         if i in used or _is_fixed(src):
             continue
-        lo = max((by_src[k] for k in range(i) if k in by_src), default=-1)
-        hi = min((by_src[k] for k in range(i + 1, len(source_cells)) if k in by_src), default=len(sub_cells))
-        for j in range(lo + 1, hi):
-            if j not in match and sub_cells[j].cell_type == src.cell_type:
+        before = [k for k in range(i) if k in by_src]
+        j = by_src[before[-1]] + 1 if before else 0  # right after the cell that precedes it in the source
+        while j < len(sub_cells) and j not in match:
+            if sub_cells[j].cell_type == src.cell_type:
                 match[j] = i
                 used.add(i)
                 by_src[i] = j
                 break
+            j += 1
     return match
 
 
@@ -130,7 +131,7 @@ def repair(sub, source, released: dict[str, str], notebook_id: str) -> Repaired:
     locked = [i for i, c in enumerate(src_cells) if c.metadata.get("nbgrader", {}).get("locked")]
     by_src = {i: j for j, i in match.items()}
     confirmed = sum(1 for i in locked if i in by_src
-                    and _similar(_without_hidden(sub_cells[by_src[i]].source), _without_hidden(src_cells[i].source)))
+                    and _similar(sub_cells[by_src[i]].source, src_cells[i].source))
     if locked and confirmed < MIN_MATCHED_FRACTION * len(locked):
         raise Rejected(f"this is not the notebook of {notebook_id}: only {confirmed} of its {len(locked)} locked "
                        f"cells have the source's text (another assignment's notebook?)")

@@ -1,0 +1,97 @@
+"""Fast unit tests of the engine's parts: static scan, notebook repair, sandbox hook, input checks."""
+
+import os
+
+import nbformat
+import pytest
+
+from adversarial import fixture
+from autograder import repair, scan
+from autograder.engine import Limits, grade_submissions
+from autograder.sandbox import make_audit_hook
+
+
+@pytest.mark.parametrize("code, flagged", [
+    ("import numpy as np\nnp.isclose = lambda *a: True", True),
+    ("from course_lib import check\ncheck.check_x.__code__ = (lambda: 0).__code__", True),
+    ("import numpy as np\nsetattr(np, 'allclose', print)", True),
+    ("import ctypes", True),
+    ("eval('1+1')", True),
+    ("import sys\nsys.modules['numpy'] = None", True),
+    ("class A(float):\n    def __eq__(self, o):\n        return True", True),
+    ("!rm -rf /", True),
+    ("%matplotlib inline\nimport numpy as np\nx = np.array([1.0, 2.0])\nx[0] = 3.0", False),
+    ("import matplotlib.pyplot as plt\nplt.rcParams['figure.dpi'] = 80\nanswer = 2 * 3.0", False),
+    ("def f(x):\n    return x ** 2\nanswer = f(3.0)", False),
+])
+def test_scan_flags_tampering_and_only_tampering(code, flagged):
+    assert bool(scan.scan_cell(code, scan.imported_names([code]))) is flagged
+
+
+def test_audit_hook_refuses_outside_writes_and_reads(tmp_path):
+    hook = make_audit_hook([str(tmp_path)], ["/usr/lib"])
+    hook("open", (str(tmp_path / "ok.txt"), "w", os.O_WRONLY | os.O_CREAT))
+    hook("open", ("/usr/lib/os-release", "r", os.O_RDONLY))
+    with pytest.raises(PermissionError, match="writing outside"):
+        hook("open", ("/tmp/elsewhere.txt", "w", os.O_WRONLY | os.O_CREAT))
+    with pytest.raises(PermissionError, match="reading"):
+        hook("open", (str(tmp_path / ".." / "secret"), "r", os.O_RDONLY))
+    with pytest.raises(PermissionError, match="subprocess"):
+        hook("subprocess.Popen", ("ls", ["ls"], None, None))
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    return fixture.build_course(str(tmp_path_factory.mktemp("course")))
+
+
+def _repair(course, nb):
+    source = repair.read_notebook(os.path.join(course, "source", fixture.ASSIGNMENT, f"{fixture.ASSIGNMENT}.ipynb"))
+    from autograder.engine_worker import released_cells
+    return repair.repair(nb, source, released_cells(os.path.join(course, "gradebook.db"), fixture.ASSIGNMENT),
+                         fixture.ASSIGNMENT)
+
+
+def test_repair_restores_stripped_metadata_and_order_keeping_learner_cells(course):
+    nb = fixture.solved(course)
+    extra = nbformat.v4.new_code_cell("scratch = 1")
+    nb.cells.insert(4, extra)  # after answer1
+    for cell in nb.cells:
+        cell.metadata.pop("nbgrader", None)
+    nb.cells = nb.cells[:2] + nb.cells[9:] + nb.cells[2:9]
+    fixed = _repair(course, nb)
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in fixed.nb.cells]
+    assert ids == ["intro", "imports", "task1", "answer1", None, "check1", "task2", "answer2", "check2",
+                   "task3", "answer3", "check3"]
+    assert fixed.nb.cells[4].source == "scratch = 1"
+    assert fixed.nb.cells[3].source == "answer1 = 6.0"
+    assert any("reordered" in r for r in fixed.reasons) and any("metadata" in r for r in fixed.reasons)
+
+
+def test_a_deleted_answer_cell_comes_back_as_the_released_stub_not_the_solution(course):
+    nb = fixture.solved(course)
+    nb.cells.remove(fixture.answer_cell(nb, "answer2"))
+    fixed = _repair(course, nb)
+    restored = fixture.answer_cell(fixed.nb, "answer2").source
+    assert "2 ** 0.5" not in restored and "NotImplementedError" in restored
+
+
+@pytest.mark.parametrize("raw, message", [(b"", "empty"), (b"{nope", "corrupt JSON"), (b'{"cells": 3}', "not a valid")])
+def test_unreadable_submissions_are_rejected_with_the_cause(tmp_path, raw, message):
+    (tmp_path / "a.ipynb").write_bytes(raw)
+    with pytest.raises(repair.Rejected, match=message):
+        repair.load_submission(str(tmp_path), "a")
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"jobs": 0}, "jobs must be"), ({"limits": Limits(cell_timeout=-1)}, "limits.cell_timeout"),
+    ({"tasks": [("a/b", "x")]}, "tasks must be"),
+])
+def test_bad_arguments_are_named(course, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        grade_submissions(course, progress=False, **kwargs)
+
+
+def test_unknown_assignment_is_refused(course):
+    with pytest.raises(ValueError, match="not in the gradebook"):
+        grade_submissions(course, tasks=[("s", "99_missing")], progress=False)
