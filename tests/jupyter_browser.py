@@ -18,6 +18,7 @@ import re
 import secrets
 import shutil
 import signal
+import statistics
 import socket
 import subprocess
 import sys
@@ -93,6 +94,14 @@ class LabServer:
             headers={"Authorization": f"token {self.token}"})
         with urllib.request.urlopen(request, timeout=5) as response:
             return json.loads(response.read())
+
+    def shutdown_kernels(self) -> None:
+        """Delete every session (and its kernel) through the REST API, e.g. between notebooks."""
+        for session in self.api("sessions"):
+            request = urllib.request.Request(
+                f"{self.base_url}/api/sessions/{session['id']}", method="DELETE",
+                headers={"Authorization": f"token {self.token}"})
+            urllib.request.urlopen(request, timeout=10).close()
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -211,7 +220,7 @@ def browser_page(server: LabServer | None = None, *, viewport=(1400, 1000)):
 
 def open_notebook(page, server: LabServer, path: str, *, timeout: float = 60.0) -> None:
     """Open /lab/tree/<path>, wait for the notebook and its kernel, dismiss any news toast."""
-    page.goto(server.url(f"lab/tree/{path}"), timeout=timeout * 1000)
+    page.goto(server.url(f"lab/tree/{path}?reset"), timeout=timeout * 1000)  # reset: no restored tabs
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=timeout * 1000)
     wait_kernel_idle(page, timeout=timeout)
     dismiss_news(page)
@@ -334,3 +343,104 @@ def run_notebook_in_lab(notebook: Path | str, *, timeout: float = 600.0,
             )
         run.server_errors = server.error_lines(log_ignore)
     return run
+
+
+# --- latency probes: "control changed → new pixels on screen" (widget bench and browser test) ---
+# Every canvas drawImage and every decoded <img> is time-stamped with the next animation frame
+# (the frame that shows it), and every keydown too. Output-area heights are sampled by a
+# ResizeObserver so a cleared-then-refilled output (flicker) shows as a height drop.
+
+
+PROBE_JS = r"""
+(() => {
+  if (window.__probe) return;
+  const probe = window.__probe = {draws: [], imgs: [], key: null, heights: []};
+  const draw = CanvasRenderingContext2D.prototype.drawImage;
+  CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+    const result = draw.apply(this, args);
+    const t = performance.now(), canvas = this.canvas;
+    requestAnimationFrame(() => probe.draws.push({t, painted: performance.now(), canvas}));
+    return result;
+  };
+  document.addEventListener('keydown', () => { probe.key = performance.now(); }, true);
+  const watchImg = (img) => {  // Lab appends the <img> first and sets src after: wait for load
+    const added = performance.now();
+    const shown = () => requestAnimationFrame(() => probe.imgs.push({added, painted: performance.now(), img}));
+    if (img.complete && img.naturalWidth) shown(); else img.addEventListener('load', shown, {once: true});
+  };
+  const sizes = new ResizeObserver((entries) => {
+    for (const e of entries) probe.heights.push({t: performance.now(), el: e.target, h: e.contentRect.height});
+  });
+  new MutationObserver((mutations) => {
+    for (const m of mutations) for (const n of m.addedNodes) {
+      if (n.nodeType !== 1) continue;
+      if (n.tagName === 'IMG') watchImg(n); else n.querySelectorAll('img').forEach(watchImg);
+      if (n.classList.contains('jp-OutputArea')) sizes.observe(n);
+      n.querySelectorAll('.jp-OutputArea').forEach((a) => sizes.observe(a));
+    }
+  }).observe(document, {childList: true, subtree: true});  // documentElement may not exist yet
+})();
+"""
+
+LATEST_PAINT_JS = r"""
+([index, since]) => {
+  const area = document.querySelectorAll(AREAS)[index];
+  const probe = window.__probe;
+  const draws = probe.draws.filter((d) => d.t > since && area.contains(d.canvas)).map((d) => d.painted);
+  const imgs = probe.imgs.filter((d) => d.added > since && area.contains(d.img)).map((d) => d.painted);
+  const all = draws.concat(imgs);
+  const heights = probe.heights.filter((h) => h.t > since && area.contains(h.el)).map((h) => h.h);
+  return {last: all.length ? Math.max(...all) : null, count: all.length,
+          minHeight: heights.length ? Math.min(...heights) : null};
+}
+"""
+AREAS = ".jp-OutputArea-output:has(.widget-slider)"
+
+
+def install_probe(page) -> None:
+    """Call before page.goto: the probe must wrap drawImage before ipympl loads."""
+    page.add_init_script(PROBE_JS)
+
+
+def slider_handles(page):
+    return page.locator(f"{AREAS} .widget-slider .noUi-handle")
+
+
+def area_height(page, index: int) -> float:
+    return page.evaluate(f"(i) => document.querySelectorAll('{AREAS}')[i].getBoundingClientRect().height",
+                         index)
+
+
+def measure_key_latency(page, index: int, presses: int = 12, settle_ms: float = 350.0,
+                        timeout_s: float = 10.0) -> dict:
+    """Press ArrowRight/ArrowLeft on the first slider of output area `index`, one press at a time.
+
+    Each sample: keydown → the animation frame that shows the last redraw of that output area.
+    """
+    area = page.locator(AREAS).nth(index)
+    area.scroll_into_view_if_needed()
+    handle = area.locator(".widget-slider .noUi-handle").first
+    handle.focus()
+    js = LATEST_PAINT_JS.replace("AREAS", repr(AREAS))
+    samples, flicker = [], 0
+    for i in range(presses):
+        before_height = area_height(page, index)
+        handle.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+        key = page.evaluate("window.__probe.key")
+        deadline = time.monotonic() + timeout_s
+        last, quiet_since = None, None
+        while time.monotonic() < deadline:
+            state = page.evaluate(js, [index, key])
+            if state["last"] is not None and state["last"] == last:
+                if quiet_since and time.monotonic() - quiet_since > settle_ms / 1000:
+                    break
+            else:
+                last, quiet_since = state["last"], time.monotonic()
+            time.sleep(0.03)
+        if last is None:
+            raise TimeoutError(f"output {index}: no redraw within {timeout_s}s of a key press")
+        samples.append(last - key)
+        if state["minHeight"] is not None and state["minHeight"] < 0.9 * before_height:
+            flicker += 1
+    return {"median_ms": statistics.median(samples), "min_ms": min(samples), "max_ms": max(samples),
+            "samples_ms": [round(s, 2) for s in samples], "flicker_presses": flicker}

@@ -56,6 +56,9 @@ class NetworkDiagram:
         self.node_labels = {name: ax.text(x, y, "", ha="center", va="center", fontsize=style.FONT_SIZE,
                                           zorder=4) for name, (x, y) in NODES.items()}
 
+    def artists(self):
+        return [self.edges, self.nodes, *self.weight_labels.values(), *self.node_labels.values()]
+
     def show(self, weights, fw, highlight: str | None = None):
         for name, label in self.weight_labels.items():
             label.set_text(f"{name} = {getattr(weights, name):.4g}")
@@ -102,7 +105,7 @@ class NetworkExplorer(Scene):
         for control in (*self.weight_sliders.values(), self.example):
             control.observe(lambda change: self._draw(), "value")
         self._draw()
-        self._finish()
+        self._finish([*self.diagram.artists(), *self.pred_bars, self.ax.title])
 
     @property
     def weights(self):
@@ -128,7 +131,9 @@ class NetworkExplorer(Scene):
             bar.set_height(fw.y_pred)
         top = max([fw.y_pred for fw in results] + [e.y_true for e in network.DATASET])
         bottom = min([fw.y_pred for fw in results] + [0.0])
-        self.ax_pred.set_ylim(bottom * 1.1, top * 1.15)
+        low, high = self.ax_pred.get_ylim()
+        if top > high or bottom < low or top < 0.4 * high:  # rescale rarely: a rescale is a full redraw
+            self.ax_pred.set_ylim(bottom * 1.25, top * 1.25)
         self.total_error = network.total_squared_error(weights)
         self.ax.set_title(f"total squared error over the 3 examples = {self.total_error:.4g}",
                           fontsize=style.TITLE_SIZE)
@@ -166,7 +171,7 @@ class BackpropStepper(Scene):
         self.example.observe(lambda change: self._draw(), "value")
         self.play.observe(lambda change: self._draw(), "value")
         self._draw()
-        self._finish()
+        self._finish([*self.diagram.artists(), self.chain_text, self.ax.title])
 
     def update(self, step=None, example=None):
         with self.play.hold_trait_notifications():

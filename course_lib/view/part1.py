@@ -42,18 +42,13 @@ class DescentExplorer(TraceScene):
         super().__init__(fig, controls=[self.start, self.lr, self.play, self.step_button,
                                         self.reset_button], below=[self.table])
 
-        self._start([self.start, self.lr])
+        self._start([self.start, self.lr], moving=[self.path, self.tangent, self.dot, ax.title])
 
     def _recompute(self):
         self.trace = descent.gradient_descent_1d(descent.square, descent.square_prime,
                                                  self.start.value, self.lr.value, n_iter=N_STEPS)
         self.xs = np.array([s.x for s in self.trace] + [self.trace[-1].new_x])
         self.diverging = descent.diverged(self.trace)
-
-    def _on_setting(self, change):
-        self._recompute()
-        self._draw()
-        self._finish()
 
     def update(self, x0=None, lr=None, iteration=None):
         """Move the controls (exactly what the learner does); the figure follows."""
@@ -98,9 +93,9 @@ class DescentExplorer(TraceScene):
                  else "η × slope is the step; the dot moves against the slope")
         self.ax.set_title(f"step {k}: x = {short(x)}, f(x) = {short(fx)}, slope f'(x) = {short(grad)}\n{state}",
                           fontsize=style.TITLE_SIZE, color=style.DOT if self.diverging else "black")
+        self.redraw()  # pixels first, then the table: the figure is what the eye follows
         rows = self.trace[:max(k, 1)]
         self.table.value = trace_table(rows, TRACE_COLUMNS, decimals=3, headers=TRACE_HEADERS).html
-        self.redraw()
 
 
 def short(value: float) -> str:
@@ -146,7 +141,7 @@ class TwoValleyExplorer(Scene):
         super().__init__(fig, controls=[self.start])
         self.start.observe(lambda change: self._draw(), "value")
         self._draw()
-        self._finish()
+        self._finish([self.path, self.start_dot, self.end_dot, ax.title])
 
     def update(self, x0=None):
         if x0 is not None:

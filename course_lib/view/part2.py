@@ -65,7 +65,9 @@ class BowlExplorer(TraceScene):
         ax3d.view_init(elev=28, azim=-60)
         super().__init__(fig, controls=[self.start_x1, self.start_x2, self.lr, self.play,
                                         self.step_button, self.reset_button], below=[self.table])
-        self._start([self.start_x1, self.start_x2, self.lr])
+        self._start([self.start_x1, self.start_x2, self.lr],
+                    moving=[self.path, self.dot, self.arrows, *self.arrow_labels, self.path3d, self.dot3d,
+                            ax.title])
 
     def _recompute(self):
         start = (self.start_x1.value, self.start_x2.value)
@@ -113,10 +115,10 @@ class BowlExplorer(TraceScene):
         self.ax.set_title(f"step {k}: (x1, x2) = ({point[0]:.2f}, {point[1]:.2f}), f = {fx:.3f}\n"
                           f"arrows: −∂f/∂x1 = −2·x1 and −∂f/∂x2 = −4·x2 (× {ARROW_SCALE})",
                           fontsize=style.TITLE_SIZE, loc="left")
+        self.redraw()
         self.table.value = trace_table(self.trace[:max(k, 1)], ["iteration", "x", "fx", "grad", "new_x"],
                                        decimals=2, headers=["Iter", "(x1, x2)", "f", "(∂f/∂x1, ∂f/∂x2)",
                                                             "new (x1, x2)"]).html
-        self.redraw()
 
 
 def bowl_explorer(x0=(3.0, 2.0), lr: float = 0.1) -> BowlExplorer:

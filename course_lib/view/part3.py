@@ -76,7 +76,7 @@ class ChainGraphExplorer(Scene):
             control.observe(self._on_values, "value")
         self.play.observe(lambda change: self._draw(), "value")
         self._draw()
-        self._finish()
+        self._finish([self.edges, *self.edge_labels, self.nodes, *self.node_labels, ax.title])
 
     def _compute(self):
         values = autodiff.chain_function_graph(self.x1.value, self.x2.value)

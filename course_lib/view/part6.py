@@ -42,7 +42,7 @@ class BatchComparison(Scene):
         for control in (self.lr, self.epochs, self.batch_size, self.seed):
             control.observe(lambda change: self._draw(), "value")
         self._draw()
-        self._finish()
+        self._finish([*self.lines.values(), *(ax.title for ax in self.axes)])
 
     def update(self, lr=None, epochs=None, batch_size=None, seed=None):
         with self.lr.hold_trait_notifications():

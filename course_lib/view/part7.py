@@ -43,7 +43,8 @@ class ActivationExplorer(Scene):
         for control in (self.activation, self.factor, self.depth):
             control.observe(lambda change: self._draw(), "value")
         self._draw()
-        self._finish()
+        self._finish([self.f_line, self.df_line, self.product_line, self.product_dot, self.ax.title,
+                      self.ax_depth.title])
 
     def update(self, activation=None, factor=None, depth=None):
         with self.depth.hold_trait_notifications():
@@ -72,7 +73,7 @@ class ActivationExplorer(Scene):
         self.product_line.set_data(depths, products)
         self.product = mlp.vanishing_product(self.factor.value, self.depth.value)
         self.product_dot.set_data([self.depth.value], [self.product])
-        self.ax_depth.set_ylim(max(products.min(), 1e-300) / 10, 10)
+        self.ax_depth.set_ylim(1e-60, 10)  # fixed: a factor change then only moves the curve
         self.ax_depth.set_title(f"{self.factor.value:g} ** {self.depth.value} = {self.product:.3g}",
                                 fontsize=style.TITLE_SIZE)
         self.redraw()
@@ -114,7 +115,7 @@ class MLPTrainer(Scene):
         self.log = None
         super().__init__(fig, controls=[self.train_button, self.progress, self.status])
         self.train_button.on_click(lambda _: self.train())
-        self._finish()
+        self._finish([self.loss_line, self.acc_line])
 
     def _after_epoch(self, epoch, log):
         # mlp.train starts a fresh log per call; self.losses keeps the curve going across calls.
