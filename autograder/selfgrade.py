@@ -17,7 +17,6 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import nbformat
 
 from autograder import course_dir
 
@@ -113,6 +112,8 @@ def selfgrade(notebook, assignment: str | None = None, solutions_dir=course_dir.
         autograded = course / "autograded" / STUDENT / aid / f"{aid}.ipynb"
         hints, manual = {}, set()
         if autograded.exists():
+            import nbformat  # here, not at the top: the notebook's button cell must import fast
+
             for cell in _graded_cells(nbformat.read(autograded, as_version=4)):
                 gid = cell.metadata.nbgrader["grade_id"]
                 hints[gid] = [MANUAL_HINT] if _is_manual(cell) else failure_hints(cell)
