@@ -115,8 +115,18 @@ class Scene:
 
     def redraw(self) -> None:
         """Render now when a browser view is live (no ipympl draw-request round trip), blitting
-        only the moving artists; headless, only mark the figure stale."""
-        self.blitter.redraw(is_live(self.fig))
+        only the moving artists; headless, only mark the figure stale, unless the scene was
+        displayed without a browser (nbconvert): then keep its embedded image current."""
+        live = is_live(self.fig)
+        self.blitter.redraw(live)
+        if not live and getattr(self, "_displayed", False):
+            self._embed_png(self.png())
+
+    def _embed_png(self, png: bytes) -> str:
+        """ipympl's `_data_url` is what a saved widget state shows (nbconvert HTML, nbviewer)."""
+        encoded = base64.b64encode(png).decode("ascii")
+        self.fig.canvas._data_url = f"data:image/png;base64,{encoded}"
+        return encoded
 
     def _finish(self, moving=()) -> None:
         """Call once the first state is drawn (titles set): lays the figure out for good and
@@ -133,12 +143,13 @@ class Scene:
             out.write(self.png())
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        png = self.png()
+        encoded = self._embed_png(self.png())
+        self._displayed = True
         return {
             "application/vnd.jupyter.widget-view+json": {
                 "version_major": 2, "version_minor": 0, "model_id": self.widget.model_id,
             },
-            "image/png": base64.b64encode(png).decode("ascii"),
+            "image/png": encoded,
             "text/plain": f"<{type(self).__name__}: {self.title}>",
         }
 

@@ -1,0 +1,80 @@
+"""Every scene rendered by JupyterLab in headless Chromium; a slider moved by keyboard changes the pixels."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from jupyter_browser import (AREAS, REPO, browser_page, error_outputs, lab_server, open_notebook,
+                             run_all_cells, run_notebook_in_lab, screenshot, screenshot_outputs)
+
+pytestmark = pytest.mark.browser
+
+SCENE_CELLS = [
+    "descent_explorer()", "two_valley_explorer()", "bowl_explorer()", "chain_graph_explorer()",
+    "network_explorer()", "backprop_stepper()", "batch_comparison(epochs=20)", "activation_explorer()",
+    "trainer = mlp_trainer(hidden=(16,), epochs=2)\ndisplay(trainer)\ntrainer.train()",
+    "digit_predictions(trainer.model, trainer.X_test, trainer.y_test, n=8)",
+]
+CANVAS = ".jp-OutputArea-output canvas"
+CANVAS_DIGEST_JS = """(index) => {
+  const area = document.querySelectorAll(%r)[index];
+  const canvas = [...area.querySelectorAll('canvas')].find((c) => c.width > 100);
+  return canvas.toDataURL();
+}""" % AREAS
+
+
+def scenes_notebook(folder: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("from course_lib.view.widgets import *")]
+    nb.cells += [nbformat.v4.new_code_cell(code) for code in SCENE_CELLS]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / "scenes.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_every_scene_renders_and_a_slider_redraws(tmp_path):
+    scenes_notebook(tmp_path)
+    with lab_server(tmp_path) as server, browser_page(server) as page:
+        open_notebook(page, server, "scenes.ipynb")
+        run_all_cells(page)
+        page.wait_for_function(f"() => document.querySelectorAll({CANVAS!r}).length >= {len(SCENE_CELLS)}",
+                               timeout=60_000)
+        assert error_outputs(page) == []
+        widget_outputs = page.locator(".jp-OutputArea-output:has(.jupyter-widgets)").count()
+        assert widget_outputs >= len(SCENE_CELLS)          # every scene's widget view is there
+        screenshot(page, "scenes-notebook", full_page=False)
+        shots = screenshot_outputs(page, "scene")
+        assert len(shots) >= len(SCENE_CELLS) and all(p.stat().st_size > 5000 for p in shots)
+
+        area = page.locator(AREAS).first                    # descent_explorer: its start slider
+        area.scroll_into_view_if_needed()
+        readout = area.locator(".widget-readout").first
+        before_pixels = page.evaluate(CANVAS_DIGEST_JS, 0)
+        before_value = readout.inner_text()
+        handle = area.locator(".widget-slider .noUi-handle").first
+        handle.focus()
+        for _ in range(5):
+            handle.press("ArrowLeft")
+        page.wait_for_function(f"(before) => ({CANVAS_DIGEST_JS})(0) !== before", arg=before_pixels,
+                               timeout=20_000)
+        assert readout.inner_text() != before_value
+        assert page.locator(".jp-OutputArea-output table").first.inner_text().count("\n") >= 1
+        assert error_outputs(page) == []
+        area.screenshot(path=str(REPO / "test-artifacts" / "screenshots" / "descent-after-slider.png"))
+    assert server.error_lines() == []
+
+
+NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9]*.ipynb"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook", NOTEBOOKS or [pytest.param(None, marks=pytest.mark.skip(
+    reason="notebooks/*.ipynb not written yet"))], ids=lambda p: getattr(p, "stem", "none"))
+def test_course_notebook_runs_in_lab(notebook):
+    run = run_notebook_in_lab(notebook)
+    assert run.errors == [], run.errors
+    assert run.unexecuted == 0
+    assert run.server_errors == [], run.server_errors
