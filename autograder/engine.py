@@ -70,8 +70,8 @@ def _validate(course_root, tasks, jobs, limits) -> None:
             raise ValueError(f"tasks must be (student, assignment) pairs of names, got {task!r}")
 
 
-def _known_assignments(db_url: str) -> set[str]:
-    with Gradebook(db_url) as gb:
+def _known_assignments(db_url: str, course_id: str) -> set[str]:
+    with Gradebook(db_url, course_id) as gb:
         return {a.name for a in gb.assignments}
 
 
@@ -227,7 +227,8 @@ def grade_submissions(course_root, tasks: list[tuple[str, str]] | None = None, j
     db_url = f"sqlite:///{db_path}"
     if not os.path.exists(db_path):
         raise ValueError(f"course_root has no gradebook.db: run generate_assignment first ({course_root})")
-    known = _known_assignments(db_url)
+    course_id = engine_worker.course_config(course_root).CourseDirectory.get("course_id", "")
+    known = _known_assignments(db_url, course_id)
     unknown = sorted({a for _, a in tasks} - known)
     if unknown:
         raise ValueError(f"assignments not in the gradebook (run generate_assignment): {', '.join(unknown)}")
@@ -240,7 +241,7 @@ def grade_submissions(course_root, tasks: list[tuple[str, str]] | None = None, j
         _snapshot(db_path, template)
         runner = _Runner(jobs, limits.notebook_timeout + HARD_LIMIT_MARGIN)
         bar = _progress(len(tasks), progress)
-        with (Zygote(tmp) if zygote else _nothing()), Gradebook(db_url) as gb:
+        with (Zygote(tmp) if zygote else _nothing()), Gradebook(db_url, course_id) as gb:
             pending = list(enumerate(tasks))
             while pending or runner.running:
                 while pending and len(runner.running) < jobs:

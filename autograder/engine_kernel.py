@@ -30,8 +30,9 @@ ZYGOTE_ENV = "AUTOGRADER_ZYGOTE"
 PIDFILE_ENV = "AUTOGRADER_KERNEL_PIDFILE"
 KERNEL_LOG_ENV = "AUTOGRADER_KERNEL_LOG"  # where a kernel's own stderr goes (opened before the sandbox)
 KERNEL_ARGV = [sys.executable, "-m", "autograder.sandbox_kernel", "-f", "{connection_file}"]
-PRELOAD = ("numpy", "matplotlib", "matplotlib.pyplot", "matplotlib_inline.backend_inline",
-           "ipywidgets", "course_lib")
+PRELOAD = ("numpy", "matplotlib", "matplotlib.pyplot", "matplotlib_inline.backend_inline", "ipympl",
+           "ipympl.backend_nbagg", "ipywidgets", "IPython.display", "autograder.selfgrade")
+PRELOAD_PACKAGES = ("course_lib",)  # and every module in them (what the notebooks import)
 SINGLE_THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
@@ -183,10 +184,15 @@ def _child(request: dict) -> None:
 def serve(address: str) -> None:
     """Zygote main loop: preload, then fork one sandboxed kernel per request."""
     import importlib
-    for name in PRELOAD:
+    import pkgutil
+    names = list(PRELOAD)
+    for package in PRELOAD_PACKAGES:
+        module = importlib.import_module(package)
+        names += [m.name for m in pkgutil.walk_packages(module.__path__, package + ".")]
+    for name in names:
         try:
             importlib.import_module(name)
-        except ImportError:
+        except Exception:  # a module that cannot load here will fail the same way in the kernel
             pass
     import ipykernel.kernelapp  # noqa: F401  (the bulk of a kernel's start-up)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the OS

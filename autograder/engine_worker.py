@@ -27,6 +27,36 @@ from .engine_kernel import SandboxKernelManager
 from .sandbox import SandboxSpec
 
 
+class _CachedJsonschema:
+    """nbgrader validates each cell's metadata with jsonschema.validate, which re-checks the schema
+    itself on every call (~0.2 s per notebook). Same verdicts and errors, validator built once."""
+
+    def __init__(self, module):
+        self._module, self._validators = module, {}
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+    def validate(self, instance, schema):
+        key = id(schema)
+        if key not in self._validators:
+            cls = self._module.validators.validator_for(schema)
+            cls.check_schema(schema)
+            self._validators[key] = (schema, cls(schema))  # keep schema alive so id() stays unique
+        error = self._module.exceptions.best_match(self._validators[key][1].iter_errors(instance))
+        if error is not None:
+            raise error
+
+
+def _speed_up_nbgrader() -> None:
+    from nbgrader.nbgraderformat import common
+    if not isinstance(common.jsonschema, _CachedJsonschema):
+        common.jsonschema = _CachedJsonschema(common.jsonschema)
+
+
+_speed_up_nbgrader()
+
+
 @dataclass
 class Job:
     course_root: str
@@ -42,17 +72,23 @@ class Job:
     uid: int | None
 
 
-def released_cells(db_path: str, assignment: str) -> dict[str, str]:
-    with Gradebook(f"sqlite:///{db_path}") as gb:
+def released_cells(db_path: str, assignment: str, course_id: str = "") -> dict[str, str]:
+    with Gradebook(f"sqlite:///{db_path}", course_id) as gb:
         notebook = gb.find_notebook(assignment, assignment)
         return {cell.name: cell.source for cell in notebook.source_cells}
 
 
-def _config(job: Job, root: str) -> Config:
+def course_config(course_root: str) -> Config:
+    """The course's nbgrader_config.py (if any): its course id, timeouts and preprocessors apply."""
     c = Config()
-    path = os.path.join(job.course_root, "nbgrader_config.py")
+    path = os.path.join(course_root, "nbgrader_config.py")
     if os.path.exists(path):
         c.merge(PyFileConfigLoader(os.path.basename(path), os.path.dirname(path)).load_config())
+    return c
+
+
+def _config(job: Job, root: str) -> Config:
+    c = course_config(job.course_root)
     c.CourseDirectory.root = root
     c.CourseDirectory.db_url = f"sqlite:///{os.path.join(root, 'gradebook.db')}"
     c.CourseDirectory.assignment_id = job.assignment
@@ -112,7 +148,9 @@ def grade(job: Job) -> dict:
     try:
         submission = repair.load_submission(folder, job.assignment)
         source = repair.read_notebook(os.path.join(job.course_root, "source", job.assignment, f"{job.assignment}.ipynb"))
-        fixed = repair.repair(submission, source, released_cells(job.template_db, job.assignment), job.assignment)
+        course_id = course_config(job.course_root).CourseDirectory.get("course_id", "")
+        fixed = repair.repair(submission, source, released_cells(job.template_db, job.assignment, course_id),
+                              job.assignment)
     except repair.Rejected as exc:
         return {"status": "rejected", "reasons": [str(exc)]}
     findings = scan.scan_notebook(fixed.nb, fixed.learner_cells)
@@ -137,7 +175,7 @@ def grade(job: Job) -> dict:
     graded_nb = repair.read_notebook(os.path.join(out_dir, f"{job.assignment}.ipynb"))
     position = {c.metadata.get("nbgrader", {}).get("grade_id"): i for i, c in enumerate(graded_nb.cells)}
     first_tamper = min((f.cell for f in findings), default=None)
-    with Gradebook(config.CourseDirectory.db_url) as gb:
+    with Gradebook(config.CourseDirectory.db_url, config.CourseDirectory.get("course_id", "")) as gb:
         notebook = gb.find_submission_notebook(job.assignment, job.assignment, job.student)
         grades = [{"id": g.name, "auto": g.auto_score, "max": g.max_score} for g in notebook.grades]
         comments = {c.name: c.auto_comment for c in notebook.comments}
