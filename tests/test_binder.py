@@ -65,7 +65,7 @@ def test_binder_environment_has_exactly_the_pins(binder_env):
             name, version = line.split("==")
             assert installed.get(name.lower().replace("_", "-")) == version, f"{name}: wanted {version}"
     check = subprocess.run([python, "-c", "import course_lib, autograder, ipympl; print(course_lib.__file__)"],
-                           capture_output=True, text=True, check=True)
+                           capture_output=True, text=True, check=True, cwd=python.parent)  # not the checkout
     assert str(repo) in check.stdout, "course_lib must be the repository's, installed by postBuild"
 
 
