@@ -11,11 +11,8 @@ Prints learners per minute for both and writes bench/results/grading.json.
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import os
-import random
-import re
 import shutil
 import subprocess
 import sys
@@ -23,67 +20,15 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
 from nbgrader.api import Gradebook
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "tests"))
+from adversarial.real_class import build_course, make_class  # noqa: E402
 from autograder import course_dir  # noqa: E402
 from autograder.engine import grade_submissions  # noqa: E402
-
-SOLUTION = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[^\n]*\n?", re.M)
-
-
-def _assigned_names(code: str) -> list[str]:
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return []
-    return [t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)]
-
-
-def answers(source_nb) -> dict[str, dict[str, str]]:
-    """grade_id -> {"right": code, "wrong": code} for every answer cell of the source notebook."""
-    out = {}
-    for cell in source_nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and cell.cell_type == "code":
-            right = SOLUTION.sub("", cell.source)
-            wrong = right + "".join(f"\n{n} = {n} * 2 if isinstance({n}, (int, float)) else {n}"
-                                    for n in _assigned_names(right))
-            out[meta["grade_id"]] = {"right": right, "wrong": wrong}
-    return out
-
-
-def build_course(dest: Path, assignments: list[str]) -> Path:
-    root = course_dir.new_course(dest)
-    course_dir.sync_source(root, assignments=assignments)
-    api = course_dir.nbgrader_api(root)
-    for a in assignments:
-        result = api.generate_assignment(a)
-        if not result["success"]:
-            raise RuntimeError(result.get("log", "") + (result.get("error") or ""))
-    return root
-
-
-def make_class(root: Path, assignments: list[str], learners: int, seed: int = 0) -> None:
-    rng = random.Random(seed)
-    for a in assignments:
-        source = nbformat.read(root / "source" / a / f"{a}.ipynb", as_version=4)
-        released = nbformat.read(root / "release" / a / f"{a}.ipynb", as_version=4)
-        choices = answers(source)
-        for n in range(learners):
-            nb = nbformat.from_dict(json.loads(json.dumps(released)))
-            for cell in nb.cells:
-                gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-                kind = rng.choice(["right", "wrong", "untouched"])
-                if gid in choices and kind != "untouched":
-                    cell.source = choices[gid][kind]
-            folder = root / "submitted" / f"learner{n:03d}" / a
-            folder.mkdir(parents=True, exist_ok=True)
-            nbformat.write(nb, folder / f"{a}.ipynb")
-
 
 def scores(root: Path) -> dict[str, float]:
     config = course_dir.load_config(root)

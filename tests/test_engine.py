@@ -95,3 +95,23 @@ def test_bad_arguments_are_named(course, kwargs, message):
 def test_unknown_assignment_is_refused(course):
     with pytest.raises(ValueError, match="not in the gradebook"):
         grade_submissions(course, tasks=[("s", "99_missing")], progress=False)
+
+
+@pytest.mark.slow
+def test_real_notebook_right_untouched_and_tampered(tmp_path):
+    from adversarial import real_class
+    a = "01_gradient_descent"
+    if not os.path.exists(os.path.join(os.path.dirname(__file__), "..", "solutions", f"{a}.ipynb")):
+        pytest.skip(f"solutions/{a}.ipynb is not written yet")
+    root = real_class.build_course(tmp_path / "course", [a])
+    real_class.submit(root, "right", a, real_class.learner_notebook(root, a, lambda gid: "right"))
+    real_class.submit(root, "untouched", a, real_class.learner_notebook(root, a, lambda gid: "untouched"))
+    cheat = real_class.learner_notebook(root, a, lambda gid: "right")
+    first_answer = next(c for c in cheat.cells if c.metadata.get("nbgrader", {}).get("solution"))
+    first_answer.source = "import course_lib.check.core as core\ncore.CheckFailed = Exception\n" + first_answer.source
+    real_class.submit(root, "cheat", a, cheat)
+    results = {r.student: r for r in grade_submissions(str(root), progress=False)}
+    right, untouched, cheat = results["right"], results["untouched"], results["cheat"]
+    assert right.max_score > 0 and right.score == right.max_score and right.status == "graded", right.reasons
+    assert untouched.score == 0 and untouched.status == "graded", untouched.reasons
+    assert cheat.score == 0 and any("modifies library code" in r for r in cheat.reasons)
