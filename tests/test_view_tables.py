@@ -106,3 +106,12 @@ def test_claim_cells_are_marked_as_quoted_not_computed(fresh_kernel):
     claimed = [cell for row in view.table.rows for cell in row if cell.endswith(tables.CLAIM_MARK)]
     assert len(claimed) == 3 and "quoted from the script, not computed" in view.html
     assert not any(c.endswith(tables.CLAIM_MARK) for c in view.table.rows[0][:1])
+
+
+def test_errata_box_takes_an_erratum_id():
+    entry = erratum("P2-3")
+    box = errata_box("P2-3")
+    assert box.html == errata_box(entry).html
+    assert html.escape(entry.explanation) in box.html and "Part 2 · " in box.html
+    with pytest.raises(ValueError, match="erratum_id must be one of"):
+        errata_box("P2-99")

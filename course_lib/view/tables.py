@@ -142,7 +142,10 @@ class ErrataBox:
 
 
 def errata_box(entry) -> ErrataBox:
-    """Render an erratum (course_lib.errata entry or a dict): the script's value, the true one, why."""
+    """Render an erratum (a course_lib.errata entry, its id such as "P2-3", or a dict): the script's value,
+    the true one, why."""
+    if isinstance(entry, str):
+        entry = erratum(entry)
     script = _field(entry, "script_value", "script_says", "script", "says")
     true = _field(entry, "true_value", "computed", "true", "value")
     if script is None or true is None:
