@@ -112,6 +112,10 @@ def test_real_notebook_right_untouched_and_tampered(tmp_path):
     real_class.submit(root, "cheat", a, cheat)
     results = {r.student: r for r in grade_submissions(str(root), progress=False)}
     right, untouched, cheat = results["right"], results["untouched"], results["cheat"]
-    assert right.max_score > 0 and right.score == right.max_score and right.status == "graded", right.reasons
+    source = repair.read_notebook(os.path.join(root, "source", a, f"{a}.ipynb"))
+    written = sum(c.metadata["nbgrader"]["points"] for c in source.cells  # answers a person grades
+                  if c.metadata.get("nbgrader", {}).get("grade") and c.metadata["nbgrader"].get("solution"))
+    assert right.max_score > written and right.score == right.max_score - written, right.per_cell
+    assert right.status == "graded", right.reasons
     assert untouched.score == 0 and untouched.status == "graded", untouched.reasons
     assert cheat.score == 0 and any("modifies library code" in r for r in cheat.reasons)
