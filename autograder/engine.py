@@ -232,7 +232,8 @@ def grade_submissions(course_root, tasks: list[tuple[str, str]] | None = None, j
     unknown = sorted({a for _, a in tasks} - known)
     if unknown:
         raise ValueError(f"assignments not in the gradebook (run generate_assignment): {', '.join(unknown)}")
-    jobs = jobs or os.cpu_count() or 1
+    # one more worker than cores: a worker alternates between nbgrader (this side) and its kernel
+    jobs = jobs or (os.cpu_count() or 1) + 1
     uid = NOBODY if drop_privileges_possible() else None
     read_roots = default_read_roots()
     results: dict[tuple[str, str], GradeResult] = {}
