@@ -83,20 +83,20 @@ def default_read_roots() -> list[str]:
 
 
 def drop_privileges_possible() -> bool:
-    """True when running as root and `nobody` could read the interpreter's standard library."""
+    """True when running as root and `nobody` could read the interpreter's library and packages."""
     if os.geteuid() != 0:
         return False
     import stat
     import sysconfig
-    path = os.path.realpath(sysconfig.get_paths()["stdlib"])
-    while True:
-        st = os.stat(path)
-        if not st.st_mode & (stat.S_IXOTH if path != sysconfig.get_paths()["stdlib"] else stat.S_IROTH):
+    for top in (sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"]):
+        path = os.path.realpath(top)
+        if (os.stat(path).st_mode & (stat.S_IROTH | stat.S_IXOTH)) != (stat.S_IROTH | stat.S_IXOTH):
             return False
-        parent = os.path.dirname(path)
-        if parent == path:
-            return True
-        path = parent
+        while path != os.path.dirname(path):
+            path = os.path.dirname(path)
+            if not os.stat(path).st_mode & stat.S_IXOTH:
+                return False
+    return True
 
 
 def _inside(path: str, roots) -> bool:
