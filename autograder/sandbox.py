@@ -82,6 +82,13 @@ def default_read_roots() -> list[str]:
     return sorted(os.path.realpath(r) for r in roots)
 
 
+def package_code_dirs() -> list[str]:
+    """The autograder package's own code folders (not course/, which holds the gradebook and every
+    learner's submission): a notebook's last cell imports autograder.selfgrade for its button."""
+    here = os.path.dirname(os.path.realpath(__file__))
+    return [here, os.path.join(here, "__pycache__")]
+
+
 def drop_privileges_possible() -> bool:
     """True when running as root and `nobody` could read the interpreter's library and packages."""
     if os.geteuid() != 0:
@@ -112,6 +119,13 @@ def _resolve(path) -> str | None:
 def make_audit_hook(write_roots: list[str], read_roots: list[str]):
     write_roots = [os.path.realpath(r) for r in write_roots]
     readable = write_roots + [os.path.realpath(r) for r in read_roots]
+    code_dirs = set(package_code_dirs())
+
+    def _readable(path: str) -> bool:  # files directly inside a code dir only, never below it
+        return _inside(path, readable) or os.path.dirname(path) in code_dirs
+
+    def _listable(path: str) -> bool:
+        return _inside(path, readable) or path in code_dirs
 
     def hook(event, args):
         if event == "open":
@@ -123,7 +137,7 @@ def make_audit_hook(write_roots: list[str], read_roots: list[str]):
             writing = bool(flags & _WRITE_FLAGS) or any(c in mode for c in "wax+")
             if writing and not _inside(path, write_roots):
                 raise PermissionError(f"sandbox: writing outside the working directory is not allowed: {path}")
-            if not writing and not _inside(path, readable):
+            if not writing and not _readable(path):
                 raise PermissionError(f"sandbox: reading this path is not allowed: {path}")
         elif event in _WRITE_EVENTS:
             for i in _WRITE_EVENTS[event]:
@@ -132,7 +146,7 @@ def make_audit_hook(write_roots: list[str], read_roots: list[str]):
                     raise PermissionError(f"sandbox: {event} outside the working directory is not allowed: {path}")
         elif event in ("os.listdir", "os.scandir"):
             path = _resolve(args[0] if args[0] is not None else ".")
-            if path is not None and path != "/proc" and not _inside(path, readable):  # ipykernel lists /proc at exit
+            if path is not None and path != "/proc" and not _listable(path):  # ipykernel lists /proc at exit
                 raise PermissionError(f"sandbox: listing this directory is not allowed: {path}")
         elif event in _BLOCKED_EVENTS:
             raise PermissionError(f"sandbox: {event} is not allowed while grading")

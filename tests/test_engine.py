@@ -40,6 +40,21 @@ def test_audit_hook_refuses_outside_writes_and_reads(tmp_path):
         hook("subprocess.Popen", ("ls", ["ls"], None, None))
 
 
+def test_audit_hook_lets_a_kernel_import_the_autograder_but_not_read_its_course(tmp_path):
+    """The notebooks' last cell imports autograder.selfgrade; the gradebook next to it stays closed."""
+    import autograder
+
+    package = os.path.dirname(os.path.realpath(autograder.__file__))
+    hook = make_audit_hook([str(tmp_path)], ["/usr/lib"])
+    hook("open", (os.path.join(package, "selfgrade.py"), "r", os.O_RDONLY))
+    hook("os.listdir", (package,))
+    for secret in ("course/gradebook.db", "course/source/01_gradient_descent/01_gradient_descent.ipynb"):
+        with pytest.raises(PermissionError, match="reading"):
+            hook("open", (os.path.join(package, secret), "r", os.O_RDONLY))
+    with pytest.raises(PermissionError, match="listing"):
+        hook("os.listdir", (os.path.join(package, "course"),))
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     return fixture.build_course(str(tmp_path_factory.mktemp("course")))
@@ -117,5 +132,10 @@ def test_real_notebook_right_untouched_and_tampered(tmp_path):
                   if c.metadata.get("nbgrader", {}).get("grade") and c.metadata["nbgrader"].get("solution"))
     assert right.max_score > written and right.score == right.max_score - written, right.per_cell
     assert right.status == "graded", right.reasons
+    graded = repair.read_notebook(os.path.join(root, "autograded", "right", a, f"{a}.ipynb"))
+    errors = [(c.metadata.get("nbgrader", {}).get("grade_id"), o.get("ename"), o.get("evalue"))
+              for c in graded.cells if c.cell_type == "code" for o in c.get("outputs", [])
+              if o.get("output_type") == "error"]
+    assert errors == [], f"a right answer's notebook errors under the sandbox (the feedback shows it): {errors}"
     assert untouched.score == 0 and untouched.status == "graded", untouched.reasons
     assert cheat.score == 0 and any("modifies library code" in r for r in cheat.reasons)
