@@ -142,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("autograde", help="autograde submitted/ on all cores")
     p.add_argument("--assignment", help="only this assignment")
     p.add_argument("--student", help="only this student")
-    p.add_argument("--jobs", type=int, help="parallel notebooks (default: number of cores)")
+    p.add_argument("--jobs", type=int, help="notebooks graded at a time (default: cores + 1)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_autograde)
 
