@@ -9,13 +9,6 @@ from autograder import course_dir
 from autograder.course_dir import CourseError
 
 
-def grade_submissions(course_root, tasks=None, jobs=None, progress=True):
-    """engine.grade_submissions: parallel, sandboxed, a report per submission."""
-    from autograder.engine import grade_submissions as engine_grade
-
-    return engine_grade(str(course_root), tasks=tasks, jobs=jobs, progress=progress)
-
-
 def _fail_on(result: dict | None, what: str) -> None:
     if result is not None and not result.get("success"):
         detail = (result.get("log") or "") + (result.get("error") or "")
@@ -64,6 +57,8 @@ def cmd_collect(args) -> int:
 
 
 def cmd_autograde(args) -> int:
+    from autograder.engine import grade_submissions
+
     tasks = [t for t in course_dir.submissions(args.course)
              if (not args.assignment or t[1] == args.assignment)
              and (not args.student or t[0] == args.student)]

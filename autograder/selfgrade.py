@@ -93,7 +93,7 @@ def _is_manual(cell) -> bool:
 
 def selfgrade(notebook, assignment: str | None = None, solutions_dir=course_dir.SOLUTIONS_DIR,
               course_root=course_dir.COURSE_ROOT) -> SelfGradeReport:
-    from autograder.cli import grade_submissions
+    from autograder.engine import grade_submissions
 
     notebook = Path(notebook)
     if not notebook.is_file():
