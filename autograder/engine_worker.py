@@ -19,9 +19,8 @@ from nbgrader.converters import Autograde
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 from traitlets.config import Config
-from traitlets.config.loader import PyFileConfigLoader
 
-from . import repair, scan
+from . import course_dir, repair, scan
 from .engine_execute import SandboxedExecute
 from .engine_kernel import SandboxKernelManager
 from .sandbox import SandboxSpec
@@ -80,11 +79,9 @@ def released_cells(db_path: str, assignment: str, course_id: str = "") -> dict[s
 
 def course_config(course_root: str) -> Config:
     """The course's nbgrader_config.py (if any): its course id, timeouts and preprocessors apply."""
-    c = Config()
-    path = os.path.join(course_root, "nbgrader_config.py")
-    if os.path.exists(path):
-        c.merge(PyFileConfigLoader(os.path.basename(path), os.path.dirname(path)).load_config())
-    return c
+    if not os.path.exists(os.path.join(course_root, course_dir.CONFIG_NAME)):
+        return Config()
+    return course_dir.load_config(course_root)
 
 
 def _config(job: Job, root: str) -> Config:
