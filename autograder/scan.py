@@ -4,13 +4,16 @@ Flags: assigning to (or deleting) attributes of imported modules or of names imp
 (`np.allclose = ...`, `check.check_x.__code__ = ...`), setattr/delattr on them, edits of
 builtins, sys.modules, __code__/__globals__/__dict__/__class__, exec/eval/compile/__import__,
 importlib, ctypes/cffi/gc/mock, frame tricks (f_globals), answer classes that define
-__eq__ and other comparison methods, and IPython shell escapes. A flagged cell is
+__eq__ and other comparison methods, IPython shell escapes and magics other than
+%matplotlib, %time and %timeit (the code %time/%timeit and %%time/%%timeit run is scanned
+like the cell's own). A flagged cell is
 reported; the grader then gives no points to the checks that run after it.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 DANGEROUS_CALLS = {"exec", "eval", "compile", "__import__", "globals", "vars", "breakpoint"}
@@ -19,6 +22,8 @@ DANGEROUS_MODULES = {"importlib", "ctypes", "cffi", "gc", "builtins", "__builtin
 DUNDER_TARGETS = {"__code__", "__globals__", "__dict__", "__class__", "__builtins__", "__defaults__",
                   "__kwdefaults__", "__eq__", "__closure__", "__func__", "__self__", "__getattribute__"}
 ALLOWED_MAGICS = {"matplotlib", "time", "timeit"}
+CODE_MAGICS = {"time", "timeit"}  # they run the code they are given: it is scanned like the cell
+_TIMEIT_OPTIONS = re.compile(r"^\s*(?:-(?:[nrp]\s*[\d.]+|[tcqo])(?:\s+|$))*")
 
 
 @dataclass(frozen=True)
@@ -116,9 +121,27 @@ class _Visitor(ast.NodeVisitor):
             self.flag(node, f"calls {ast.unparse(func)}()")
         if isinstance(func, ast.Attribute) and _root(func) == "get_ipython":
             magic = node.args[0].value if node.args and isinstance(node.args[0], ast.Constant) else None
-            if not (func.attr == "run_line_magic" and magic in ALLOWED_MAGICS):
+            allowed = magic in ALLOWED_MAGICS if func.attr == "run_line_magic" else (
+                func.attr == "run_cell_magic" and magic in CODE_MAGICS)
+            if not allowed:
                 self.flag(node, f"runs IPython {func.attr}({magic or ''}) (shell or magic)")
+            elif magic in CODE_MAGICS:
+                for code in node.args[1:]:
+                    self._scan_magic_code(node, magic, code)
         self.generic_visit(node)
+
+    def _scan_magic_code(self, node, magic, code):
+        text = code.value if isinstance(code, ast.Constant) and isinstance(code.value, str) else None
+        try:
+            tree = ast.parse(_TIMEIT_OPTIONS.sub("", text, count=1)) if text is not None else None
+        except (SyntaxError, ValueError):
+            tree = None
+        if tree is None:
+            self.flag(node, f"runs IPython magic {magic} on code the scan cannot read")
+            return
+        inner = _Visitor(self.imported)
+        inner.visit(tree)
+        self.found += [(getattr(node, "lineno", 0), what) for _, what in inner.found]
 
     def visit_FunctionDef(self, node):
         if node.name in ("__eq__", "__ne__", "__bool__", "__float__", "__abs__", "__sub__", "__rsub__",
