@@ -3,8 +3,10 @@
 A fresh virtual environment is built only from binder/'s files, as repo2docker does
 (`pip install -r binder/requirements.txt` from the repository root, then `binder/postBuild`),
 JupyterLab is started from it on 127.0.0.1, and headless Chromium opens the Binder badge's
-URL path. A learner must find: notebook 01 open, no "Jupyter news" pop-up, all cells running
-without errors, the ipympl widget rendered, and no error in the server log.
+URL path. A learner must find: notebook 01 open, no "Jupyter news" pop-up, Run All stopping only
+at the first unanswered exercise, and, once the exercises are answered, every cell running without
+errors, the ipympl widget rendered, Validate and the self-grade button reporting success, and no
+error in the server log.
 """
 
 from __future__ import annotations
@@ -19,9 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_browser import (LabServer, _stop, _wait_until_ready, browser_page, error_outputs,
-                             free_port, isolated_env, require_chromium, run_all_cells, screenshot,
-                             unexecuted_code_cells, wait_kernel_idle)
+from jupyter_browser import (LabServer, _stop, _wait_until_ready, browser_page, free_port, isolated_env,
+                             require_chromium, run_all_cells, screenshot, wait_kernel_idle)
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
@@ -90,7 +91,43 @@ def start_lab(repo: Path, python: Path, base: Path) -> LabServer:
     return server
 
 
-def test_badge_opens_notebook_01_runs_and_renders_its_widget(binder_env, tmp_path):
+CELL_REPORT = """() => window.jupyterapp.shell.currentWidget.content.widgets
+    .filter(c => c.model.type === 'code')
+    .map(c => ({id: (c.model.getMetadata('nbgrader') || {}).grade_id || null,
+                count: c.model.executionCount,
+                source: c.model.sharedModel.getSource(),
+                errors: c.model.outputs.toJSON()
+                    .filter(o => o.output_type === 'error' || (o.output_type === 'stream' && o.name === 'stderr'))
+                    .map(o => o.ename ? `${o.ename}: ${o.evalue}` : o.text)}))"""
+
+FILL_ANSWERS = """(answers) => {
+    let filled = 0;
+    for (const cell of window.jupyterapp.shell.currentWidget.content.widgets) {
+        const id = (cell.model.getMetadata('nbgrader') || {}).grade_id;
+        if (id in answers) { cell.model.sharedModel.setSource(answers[id]); filled++; }
+    }
+    return filled;
+}"""
+
+
+def solution_answers(stem: str) -> dict[str, str]:
+    """What a learner who solved every exercise would have typed: the source's answer cells."""
+    import nbformat
+
+    answers = {}
+    for cell in nbformat.read(ROOT / "solutions" / f"{stem}.ipynb", as_version=4).cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):  # code answers and the written (markdown) answer
+            answers[meta["grade_id"]] = "\n".join(
+                line for line in cell.source.splitlines() if "### BEGIN SOLUTION" not in line
+                and "### END SOLUTION" not in line)
+    return answers
+
+
+def test_badge_opens_notebook_01_as_a_learner_finds_it(binder_env, tmp_path):
+    """Badge URL → notebook 01, no news pop-up; Run All stops only at the first unanswered exercise;
+    with the exercises answered it runs without errors, its widgets render, and both Validate and the
+    self-grade button report success."""
     repo, python = binder_env
     assert BADGE_PATH == "lab/tree/notebooks/01_gradient_descent.ipynb"
     server = start_lab(repo, python, tmp_path)
@@ -102,16 +139,52 @@ def test_badge_opens_notebook_01_runs_and_renders_its_widget(binder_env, tmp_pat
             page.wait_for_timeout(3000)  # the news question, when enabled, shows up shortly after load
             news = page.locator(".jp-Notification-Toast, .Toastify__toast").filter(has_text=re.compile("news", re.I))
             assert news.count() == 0, "the 'Jupyter news' pop-up is shown to the learner"
-            title = page.locator(".jp-mod-current .lm-TabBar-tabLabel, .lm-TabBar-tab.lm-mod-current").first
-            assert "01_gradient_descent" in title.inner_text()
+            opened = page.evaluate("() => window.jupyterapp.shell.currentWidget?.context?.path")
+            assert opened == "notebooks/01_gradient_descent.ipynb"
+
+            # A fresh notebook: everything before the first exercise runs; the first check stops Run All.
+            run_all_cells(page, timeout=600)
+            cells = page.evaluate(CELL_REPORT)
+            failing = [c for c in cells if c["errors"]]
+            assert len(failing) == 1, f"expected one stop at the first exercise, got {failing}"
+            assert failing[0]["id"] == "check_update", failing
+            assert "is not written yet" in " ".join(failing[0]["errors"]), failing
+
+            # The learner answers every exercise, saves, and runs all again.
+            answers = solution_answers("01_gradient_descent")
+            assert page.evaluate(FILL_ANSWERS, answers) == len(answers)
+            page.keyboard.press("Control+s")
+            page.wait_for_timeout(1500)
             run_all_cells(page, timeout=600)
             page.wait_for_timeout(1000)
+            cells = page.evaluate(CELL_REPORT)
             shot = screenshot(page, "binder-notebook-01", full_page=False)
-            assert error_outputs(page) == [], f"error output in notebook 01 (see {shot})"
-            assert unexecuted_code_cells(page) == 0
+            errors = [(c["id"], c["errors"]) for c in cells if c["errors"]]
+            assert errors == [], f"error output in notebook 01 (see {shot}): {errors}"
+            assert [c["source"][:40] for c in cells if c["source"].strip() and c["count"] is None] == []
             canvases = page.locator(".jupyter-matplotlib canvas, .jupyter-matplotlib-figure canvas")
             assert canvases.count() > 0, "no ipympl figure rendered: is the widget backend active?"
-            assert page.locator(".jupyter-widgets").count() > 0
+
+            # nbgrader's Validate button (server side: nbgrader validate on the saved file).
+            page.keyboard.press("Control+s")
+            page.wait_for_timeout(1500)
+            page.locator(".jp-Toolbar-item", has_text=re.compile(r"^\s*Validate\s*$")).first.click()
+            dialog = page.locator(".jp-Dialog", has_text="Validation Results")
+            dialog.wait_for(timeout=300_000)
+            assert "Success! Your notebook passes all the tests." in dialog.inner_text(), dialog.inner_text()
+            screenshot(page, "binder-validate", full_page=False)
+            dialog.locator("button").last.click()
+
+            # The self-grade button in the last cell grades the saved notebook, hidden tests included.
+            button = page.locator(".jupyter-widgets button", has_text="Grade my notebook")
+            button.scroll_into_view_if_needed()
+            button.click()
+            result = page.locator(".jp-OutputArea-output", has_text=re.compile("Total: |Self-grade failed"))
+            result.first.wait_for(timeout=600_000)
+            text = result.first.inner_text()
+            screenshot(page, "binder-selfgrade", full_page=False)
+            assert "Self-grade failed" not in text, text
+            assert "✗" not in text.split("Total:")[0].replace("written", ""), text
     finally:
         _stop(server.process)
     log = server.log_text()
