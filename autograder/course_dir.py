@@ -98,7 +98,12 @@ def new_course(dest, course_root=COURSE_ROOT) -> Path:
 
 def submissions(course_root) -> list[tuple[str, str]]:
     """(student, assignment) for every submitted/<student>/<assignment> directory."""
-    base = require_course(course_root) / "submitted"
+    return submitted_in(require_course(course_root))
+
+
+def submitted_in(root) -> list[tuple[str, str]]:
+    """submissions() of any directory, nbgrader_config.py or not (the engine grades bare courses)."""
+    base = Path(root) / "submitted"
     if not base.is_dir():
         return []
     return sorted(

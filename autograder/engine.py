@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from . import engine_worker
+from . import course_dir, engine_worker
 from .engine_kernel import KERNEL_LOG_ENV, PIDFILE_ENV, Zygote
 from .sandbox import NOBODY, default_read_roots, drop_privileges_possible
 
@@ -46,14 +46,6 @@ class GradeResult:
     reasons: list[str] = field(default_factory=list)
     needs_manual: bool = False
     per_cell: dict[str, tuple[float, float]] = field(default_factory=dict)
-
-
-def discover(course_root: str) -> list[tuple[str, str]]:
-    submitted = os.path.join(course_root, "submitted")
-    if not os.path.isdir(submitted):
-        return []
-    return sorted((s, a) for s in os.listdir(submitted) if os.path.isdir(os.path.join(submitted, s))
-                  for a in os.listdir(os.path.join(submitted, s)) if os.path.isdir(os.path.join(submitted, s, a)))
 
 
 def _validate(course_root, tasks, jobs, limits) -> None:
@@ -221,7 +213,7 @@ def grade_submissions(course_root, tasks: list[tuple[str, str]] | None = None, j
     generate_assignment). Results come back in the order of `tasks` (sorted when discovered).
     """
     course_root = os.path.realpath(os.fspath(course_root))
-    tasks = discover(course_root) if tasks is None else list(tasks)
+    tasks = course_dir.submitted_in(course_root) if tasks is None else list(tasks)
     _validate(course_root, tasks, jobs, limits)
     db_path = os.path.join(course_root, "gradebook.db")
     db_url = f"sqlite:///{db_path}"
