@@ -125,14 +125,28 @@ def selfgrade(notebook, assignment: str | None = None, solutions_dir=course_dir.
                            list(graded.reasons), exercises)
 
 
+def written_points(report: SelfGradeReport) -> float:
+    """Points of the written answers: only the instructor can give them."""
+    return report.max_score - sum(e.max_score for e in report.exercises if not e.manual)
+
+
+def _mark(e: Exercise) -> str:
+    return "✎" if e.manual else ("✓" if e.score >= e.max_score else "✗")
+
+
+def _score(e: Exercise) -> str:
+    return f"– / {e.max_score:g}" if e.manual else f"{e.score:g} / {e.max_score:g}"
+
+
 def format_report(report: SelfGradeReport) -> str:
     width = max([len(e.grade_id) for e in report.exercises] + [8])
     lines = [f"Self-grade of {report.notebook} ({report.assignment})", ""]
     for e in report.exercises:
-        mark = "✓" if e.score >= e.max_score else "✗"
-        lines.append(f"  {mark} {e.grade_id:<{width}}  {e.score:g} / {e.max_score:g}")
-        lines.extend(f"      hint: {h}" for h in e.hints)
+        lines.append(f"  {_mark(e)} {e.grade_id:<{width}}  {_score(e)}")
+        lines.extend(f"      hint: {h}" for h in e.hints if not e.manual)
     lines += ["", f"Total: {report.score:g} / {report.max_score:g}"]
+    if written_points(report):
+        lines.append(f"Written answers ({written_points(report):g} points) are graded by your instructor.")
     lines.extend(f"Note: {r}" for r in report.reasons)
     return "\n".join(lines)
 
@@ -141,14 +155,15 @@ def report_html(report: SelfGradeReport) -> str:
     esc = html.escape
     rows = []
     for e in report.exercises:
-        ok = e.score >= e.max_score
-        hints = "<br>".join(esc(h) for h in e.hints)
-        rows.append(f"<tr><td>{'✓' if ok else '✗'}</td><td>{esc(e.grade_id)}</td>"
-                    f"<td>{e.score:g} / {e.max_score:g}</td><td>{hints}</td></tr>")
+        hints = "<br>".join(esc(h) for h in (["graded by your instructor"] if e.manual else e.hints))
+        rows.append(f"<tr><td>{_mark(e)}</td><td>{esc(e.grade_id)}</td>"
+                    f"<td>{_score(e)}</td><td>{hints}</td></tr>")
+    written = (f"<p>Written answers ({written_points(report):g} points) are graded by your instructor.</p>"
+               if written_points(report) else "")
     notes = "".join(f"<p><b>Note:</b> {esc(r)}</p>" for r in report.reasons)
     return ("<table><thead><tr><th></th><th>Exercise</th><th>Score</th><th>Hint</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>"
-            f"<p><b>Total: {report.score:g} / {report.max_score:g}</b></p>{notes}")
+            f"<p><b>Total: {report.score:g} / {report.max_score:g}</b></p>{written}{notes}")
 
 
 def default_notebook(assignment_id: str, cwd=None) -> Path:

@@ -184,6 +184,8 @@ def test_badge_opens_notebook_01_as_a_learner_finds_it(binder_env, tmp_path):
             text = result.first.inner_text()
             screenshot(page, "binder-selfgrade", full_page=False)
             assert "Self-grade failed" not in text, text
+            assert "were edited" not in text, "opening, answering and saving must not look like editing a locked cell"
+            assert "graded by your instructor" in text, "the written answer's points must be explained"
             assert "✗" not in text.split("Total:")[0].replace("written", ""), text
     finally:
         _stop(server.process)
