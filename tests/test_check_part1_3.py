@@ -97,6 +97,18 @@ def test_part1_descent_is_checked_with_the_reference_update():
     assert seen == [part1.reference_update]
 
 
+def test_part1_better_start_accepts_any_start_tied_for_lowest():
+    def last_of_ties(f, df, starts, lr, n_iter, descent):
+        ends = [f(descent(df, s, lr, n_iter)[-1]) for s in starts]
+        return [s for s, e in zip(starts, ends) if e <= min(ends)][-1]
+
+    # all three end in the right valley at the very same f
+    part1.check_better_start(last_of_ties, two_valley, two_valley_prime, [2.0, 0.3, 1.0])
+    with pytest.raises(CheckFailed, match="should be -0.1, you got 0.9"):
+        part1.check_better_start(lambda *a, **k: 0.9, two_valley, two_valley_prime, [1.9, -0.1, 0.9],
+                                 lr=0.02, n_iter=500)
+
+
 def test_part1_better_start_mistakes_are_named():
     def shallower(f, df, starts, lr, n_iter, descent):
         return max(starts, key=lambda s: f(descent(df, s, lr, n_iter)[-1]))
