@@ -166,9 +166,13 @@ def report_html(report: SelfGradeReport) -> str:
             f"<p><b>Total: {report.score:g} / {report.max_score:g}</b></p>{written}{notes}")
 
 
-def default_notebook(assignment_id: str, cwd=None) -> Path:
-    """notebooks/<id>.ipynb seen from the kernel: the kernel usually runs in notebooks/."""
+def default_notebook(assignment_id: str, cwd=None, environ=os.environ) -> Path:
+    """The notebook the button sits in: Jupyter tells its kernel the file (JPY_SESSION_NAME), so a
+    learner working in a copy gets the copy graded; else notebooks/<id>.ipynb seen from the kernel."""
     cwd = Path(cwd or os.getcwd())
+    session = environ.get("JPY_SESSION_NAME", "")
+    if session.endswith(".ipynb") and (cwd / session).is_file():
+        return cwd / session  # an absolute session path stays absolute
     for candidate in (cwd / f"{assignment_id}.ipynb", cwd / "notebooks" / f"{assignment_id}.ipynb"):
         if candidate.is_file():
             return candidate

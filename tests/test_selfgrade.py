@@ -225,3 +225,15 @@ def test_selfgrade_score_equals_instructor_autograde(released):
     assert "hint:" in text
     for line in hidden_test_lines(source):
         assert line not in text, f"self-grade output shows hidden test code: {line}"
+
+
+def test_button_grades_the_notebook_it_sits_in(tmp_path):
+    """A learner working in a copy gets the copy graded, not the original next to it."""
+    for name in ("01_gradient_descent.ipynb", "01_gradient_descent-Copy1.ipynb"):
+        (tmp_path / name).write_text("{}")
+    copy = tmp_path / "01_gradient_descent-Copy1.ipynb"
+    found = selfgrade.default_notebook("01_gradient_descent", tmp_path, {"JPY_SESSION_NAME": str(copy)})
+    assert found == copy
+    assert selfgrade.default_notebook("01_gradient_descent", tmp_path, {}) == tmp_path / "01_gradient_descent.ipynb"
+    gone = {"JPY_SESSION_NAME": str(tmp_path / "renamed.ipynb")}  # renamed since the kernel started
+    assert selfgrade.default_notebook("01_gradient_descent", tmp_path, gone) == tmp_path / "01_gradient_descent.ipynb"
