@@ -17,8 +17,9 @@ c.CourseDirectory.course_id = "how-neural-networks-learn"
 c.Exchange.root = os.path.join(_here, "exchange")
 os.makedirs(c.Exchange.root, exist_ok=True)
 
-# A cell of this course runs in well under a second; 30 s leaves room for the
-# slowest training cell of Part 7 on a busy machine, and stops endless loops.
+# A cell of this course runs in well under a second; 30 s leaves room for a busy
+# machine and stops endless loops. (This is plain nbgrader's limit, e.g. for
+# `nbgrader validate`; `python -m autograder autograde` applies its engine's Limits.)
 c.Execute.timeout = 30
 c.Execute.interrupt_on_timeout = True
 c.Execute.startup_timeout = 120
