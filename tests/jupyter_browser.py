@@ -118,7 +118,8 @@ class LabServer:
         return lines
 
 
-def isolated_env(base: Path) -> dict[str, str]:
+def isolated_env(base: Path, *, quiet: bool = True) -> dict[str, str]:
+    """Private config/settings/home dirs; `quiet` adds the harness's own no-news settings."""
     env = dict(os.environ)
     dirs = {
         "HOME": base / "home", "JUPYTER_CONFIG_DIR": base / "config",
@@ -129,7 +130,7 @@ def isolated_env(base: Path) -> dict[str, str]:
     for name, path in dirs.items():
         path.mkdir(parents=True, exist_ok=True)
         env[name] = str(path)
-    for relative, values in LAB_SETTINGS.items():
+    for relative, values in (LAB_SETTINGS.items() if quiet else ()):
         target = dirs["JUPYTERLAB_SETTINGS_DIR"] / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(values))
@@ -165,21 +166,27 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def lab_server(root_dir: Path | str, *, startup_timeout: float = 90.0, extra_args: tuple = ()):
-    """Start JupyterLab on `root_dir` (new process group), yield a LabServer, always stop it."""
+def lab_server(root_dir: Path | str, *, startup_timeout: float = 90.0, extra_args: tuple = (),
+               python: Path | str = sys.executable, quiet: bool = True):
+    """Start JupyterLab on `root_dir` (new process group), yield a LabServer, always stop it.
+
+    `python` is the environment whose JupyterLab runs; `quiet=False` leaves out the harness's
+    own news/update settings, so a test sees only what that environment configures."""
     root_dir = Path(root_dir).resolve()
     if not root_dir.is_dir():
         raise ValueError(f"root_dir must be an existing directory, got {root_dir}")
     base = Path(tempfile.mkdtemp(prefix="lab-test-"))
-    env = isolated_env(base)
+    env = isolated_env(base, quiet=quiet)
+    env["PATH"] = f"{Path(python).parent}{os.pathsep}{env['PATH']}"
     port, token = free_port(), secrets.token_hex(16)
     log_path = base / "jupyter-lab.log"
     command = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+        str(python), "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root_dir}",
-        "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.expose_app_in_browser=True",
+        *(("--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
+          if quiet else ()),
         *extra_args,
     ]
     if os.geteuid() == 0:  # containers often run as root; Lab refuses without this

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import shutil
 import subprocess
 import sys
@@ -21,8 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_browser import (LabServer, _stop, _wait_until_ready, browser_page, free_port, isolated_env,
-                             require_chromium, run_all_cells, screenshot, wait_kernel_idle)
+from jupyter_browser import browser_page, lab_server, require_chromium, run_all_cells, screenshot, wait_kernel_idle
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
@@ -70,27 +68,6 @@ def test_binder_environment_has_exactly_the_pins(binder_env):
     assert str(repo) in check.stdout, "course_lib must be the repository's, installed by postBuild"
 
 
-def start_lab(repo: Path, python: Path, base: Path) -> LabServer:
-    env = isolated_env(base)
-    # Only the environment's own settings (written by postBuild) may silence the news pop-up.
-    shutil.rmtree(env["JUPYTERLAB_SETTINGS_DIR"])
-    Path(env["JUPYTERLAB_SETTINGS_DIR"]).mkdir()
-    env["PATH"] = f"{python.parent}{os.pathsep}{env['PATH']}"
-    port, token = free_port(), secrets.token_hex(16)
-    log_path = base / "binder-lab.log"
-    command = [str(python), "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-               f"--ServerApp.root_dir={repo}", "--LabApp.expose_app_in_browser=True"]
-    if os.geteuid() == 0:
-        command.append("--allow-root")
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=repo, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    server = LabServer(repo, port, token, log_path, process, Path(env["HOME"]))
-    _wait_until_ready(server, 120)
-    return server
-
-
 CELL_REPORT = """() => window.jupyterapp.shell.currentWidget.content.widgets
     .filter(c => c.model.type === 'code')
     .map(c => ({id: (c.model.getMetadata('nbgrader') || {}).grade_id || null,
@@ -124,71 +101,69 @@ def solution_answers(stem: str) -> dict[str, str]:
     return answers
 
 
-def test_badge_opens_notebook_01_as_a_learner_finds_it(binder_env, tmp_path):
+def test_badge_opens_notebook_01_as_a_learner_finds_it(binder_env):
     """Badge URL → notebook 01, no news pop-up; Run All stops only at the first unanswered exercise;
     with the exercises answered it runs without errors, its widgets render, and both Validate and the
     self-grade button report success."""
     repo, python = binder_env
     assert BADGE_PATH == "lab/tree/notebooks/01_gradient_descent.ipynb"
-    server = start_lab(repo, python, tmp_path)
-    try:
-        with browser_page(server) as page:
-            page.goto(server.url(BADGE_PATH), timeout=90_000)
-            page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
-            wait_kernel_idle(page, timeout=120)
-            page.wait_for_timeout(3000)  # the news question, when enabled, shows up shortly after load
-            news = page.locator(".jp-Notification-Toast, .Toastify__toast").filter(has_text=re.compile("news", re.I))
-            assert news.count() == 0, "the 'Jupyter news' pop-up is shown to the learner"
-            opened = page.evaluate("() => window.jupyterapp.shell.currentWidget?.context?.path")
-            assert opened == "notebooks/01_gradient_descent.ipynb"
+    # Only the environment's own settings (written by postBuild) may silence the news pop-up.
+    with lab_server(repo, python=python, quiet=False, startup_timeout=120) as server, \
+            browser_page(server) as page:
+        page.goto(server.url(BADGE_PATH), timeout=90_000)
+        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
+        wait_kernel_idle(page, timeout=120)
+        page.wait_for_timeout(3000)  # the news question, when enabled, shows up shortly after load
+        news = page.locator(".jp-Notification-Toast, .Toastify__toast").filter(has_text=re.compile("news", re.I))
+        assert news.count() == 0, "the 'Jupyter news' pop-up is shown to the learner"
+        opened = page.evaluate("() => window.jupyterapp.shell.currentWidget?.context?.path")
+        assert opened == "notebooks/01_gradient_descent.ipynb"
 
-            # A fresh notebook: everything before the first exercise runs; the first check stops Run All.
-            run_all_cells(page, timeout=600)
-            cells = page.evaluate(CELL_REPORT)
-            failing = [c for c in cells if c["errors"]]
-            assert len(failing) == 1, f"expected one stop at the first exercise, got {failing}"
-            assert failing[0]["id"] == "check_update", failing
-            assert "is not written yet" in " ".join(failing[0]["errors"]), failing
+        # A fresh notebook: everything before the first exercise runs; the first check stops Run All.
+        run_all_cells(page, timeout=600)
+        cells = page.evaluate(CELL_REPORT)
+        failing = [c for c in cells if c["errors"]]
+        assert len(failing) == 1, f"expected one stop at the first exercise, got {failing}"
+        assert failing[0]["id"] == "check_update", failing
+        assert "is not written yet" in " ".join(failing[0]["errors"]), failing
 
-            # The learner answers every exercise, saves, and runs all again.
-            answers = solution_answers("01_gradient_descent")
-            assert page.evaluate(FILL_ANSWERS, answers) == len(answers)
-            page.keyboard.press("Control+s")
-            page.wait_for_timeout(1500)
-            run_all_cells(page, timeout=600)
-            page.wait_for_timeout(1000)
-            cells = page.evaluate(CELL_REPORT)
-            shot = screenshot(page, "binder-notebook-01", full_page=False)
-            errors = [(c["id"], c["errors"]) for c in cells if c["errors"]]
-            assert errors == [], f"error output in notebook 01 (see {shot}): {errors}"
-            assert [c["source"][:40] for c in cells if c["source"].strip() and c["count"] is None] == []
-            canvases = page.locator(".jupyter-matplotlib canvas, .jupyter-matplotlib-figure canvas")
-            assert canvases.count() > 0, "no ipympl figure rendered: is the widget backend active?"
+        # The learner answers every exercise, saves, and runs all again.
+        answers = solution_answers("01_gradient_descent")
+        assert page.evaluate(FILL_ANSWERS, answers) == len(answers)
+        page.keyboard.press("Control+s")
+        page.wait_for_timeout(1500)
+        run_all_cells(page, timeout=600)
+        page.wait_for_timeout(1000)
+        cells = page.evaluate(CELL_REPORT)
+        shot = screenshot(page, "binder-notebook-01", full_page=False)
+        errors = [(c["id"], c["errors"]) for c in cells if c["errors"]]
+        assert errors == [], f"error output in notebook 01 (see {shot}): {errors}"
+        assert [c["source"][:40] for c in cells if c["source"].strip() and c["count"] is None] == []
+        canvases = page.locator(".jupyter-matplotlib canvas, .jupyter-matplotlib-figure canvas")
+        assert canvases.count() > 0, "no ipympl figure rendered: is the widget backend active?"
 
-            # nbgrader's Validate button (server side: nbgrader validate on the saved file).
-            page.keyboard.press("Control+s")
-            page.wait_for_timeout(1500)
-            page.locator(".jp-Toolbar-item", has_text=re.compile(r"^\s*Validate\s*$")).first.click()
-            dialog = page.locator(".jp-Dialog", has_text="Validation Results")
-            dialog.wait_for(timeout=300_000)
-            assert "Success! Your notebook passes all the tests." in dialog.inner_text(), dialog.inner_text()
-            screenshot(page, "binder-validate", full_page=False)
-            dialog.locator("button").last.click()
+        # nbgrader's Validate button (server side: nbgrader validate on the saved file).
+        page.keyboard.press("Control+s")
+        page.wait_for_timeout(1500)
+        page.locator(".jp-Toolbar-item", has_text=re.compile(r"^\s*Validate\s*$")).first.click()
+        dialog = page.locator(".jp-Dialog", has_text="Validation Results")
+        dialog.wait_for(timeout=300_000)
+        assert "Success! Your notebook passes all the tests." in dialog.inner_text(), dialog.inner_text()
+        screenshot(page, "binder-validate", full_page=False)
+        dialog.locator("button").last.click()
 
-            # The self-grade button in the last cell grades the saved notebook, hidden tests included.
-            button = page.locator(".jupyter-widgets button", has_text="Grade my notebook")
-            button.scroll_into_view_if_needed()
-            button.click()
-            result = page.locator(".jp-OutputArea-output", has_text=re.compile("Total: |Self-grade failed"))
-            result.first.wait_for(timeout=600_000)
-            text = result.first.inner_text()
-            screenshot(page, "binder-selfgrade", full_page=False)
-            assert "Self-grade failed" not in text, text
-            assert "were edited" not in text, "opening, answering and saving must not look like editing a locked cell"
-            assert "graded by your instructor" in text, "the written answer's points must be explained"
-            assert "✗" not in text.split("Total:")[0].replace("written", ""), text
-    finally:
-        _stop(server.process)
+        # The self-grade button in the last cell grades the saved notebook, hidden tests included.
+        button = page.locator(".jupyter-widgets button", has_text="Grade my notebook")
+        button.scroll_into_view_if_needed()
+        button.click()
+        result = page.locator(".jp-OutputArea-output", has_text=re.compile("Total: |Self-grade failed"))
+        result.first.wait_for(timeout=600_000)
+        text = result.first.inner_text()
+        screenshot(page, "binder-selfgrade", full_page=False)
+        assert "Self-grade failed" not in text, text
+        assert "were edited" not in text, "opening, answering and saving must not look like editing a locked cell"
+        assert "graded by your instructor" in text, "the written answer's points must be explained"
+        assert "✗" not in text.split("Total:")[0].replace("written", ""), text
     log = server.log_text()
     exchange = [line for line in log.splitlines()
                 if re.search("exchange", line, re.I) and re.search("error|warn|no such", line, re.I)]
