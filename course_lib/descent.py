@@ -99,6 +99,30 @@ def gradient_descent_1d(f, df, x0, lr, n_iter=100) -> list[Step1D]:
     return run_descent(f, df, x0, lr, n_iter, Step1D, float)
 
 
+def descent_paths(df, x0s, lrs, n_iter: int) -> np.ndarray:
+    """Many 1-D descents at once: row r is x₀, x₁, …, x_n for start x0s[r] and rate lrs[r].
+
+    The same update as gradient_descent_1d (step = lr·f'(x), then x − step), on numpy arrays,
+    so every value equals the scalar trace's. A row that turns non-finite holds NaN from there on.
+    Used by the live figures, which show every setting a slider can reach.
+    """
+    require_callable("df", df)
+    n_iter = require_int("n_iter", n_iter, 1)
+    x = np.array(x0s, dtype=float).reshape(-1)
+    lr = np.broadcast_to(np.array(lrs, dtype=float).reshape(-1), x.shape)
+    if not (np.all(np.isfinite(x)) and np.all(lr > 0)):
+        raise CourseInputError("descent_paths needs finite starts and positive learning rates")
+    out = np.empty((x.size, n_iter + 1))
+    out[:, 0] = x
+    with np.errstate(over="ignore", invalid="ignore"):
+        for i in range(1, n_iter + 1):
+            step = lr * df(x)
+            x = x - step
+            x[~np.isfinite(x)] = np.nan
+            out[:, i] = x
+    return out
+
+
 def diverged(trace) -> bool:
     """True if descent blew up (non-finite values) or ended higher and steeper than it started."""
     if getattr(trace, "stopped_nonfinite", False):

@@ -1,5 +1,6 @@
 """Without a kernel (nbconvert, nbviewer, GitHub) each scene cell still carries its figure as a PNG:
-in the output bundle next to the widget view, and in the saved widget state of its canvas."""
+in the output bundle next to the widget view, and in the saved widget state of its canvas
+(ipympl's canvas, or the LiveFigure a browser-drawn scene shows instead)."""
 import base64
 import nbformat
 import pytest
@@ -27,7 +28,7 @@ def pngs_in_outputs(cell):
 def canvas_images(nb):
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     return [m["state"]["_data_url"] for m in state.values()
-            if m["model_name"] == "MPLCanvasModel" and m["state"].get("_data_url")]
+            if m["model_name"] in ("MPLCanvasModel", "AnyModel") and m["state"].get("_data_url")]
 
 
 def test_each_scene_output_carries_a_png_next_to_the_widget_view(executed):

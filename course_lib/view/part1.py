@@ -1,12 +1,15 @@
 """Part 1 scenes: the dot sliding down x² with its tangent, and the two-valley trap."""
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import ipywidgets as widgets
 
 from course_lib import descent
 
 from . import style
+from .live import LiveFigure, background_png, snap
 from .scene import Scene, TraceScene, make_figure, make_stepper, require_in_range, slider
 from .tables import trace_table
 
@@ -14,6 +17,22 @@ N_STEPS = 40
 TRACE_COLUMNS = ("iteration", "x", "fx", "grad", "step", "new_x")
 TRACE_HEADERS = ("Iteration", "Current x", "f(x) = x²", "f'(x) = 2x", "η × f'(x)", "New x")
 TANGENT_HALF_WIDTH = 1.5
+BASE_REACH = 4.5     # the view is ±reach; it doubles while a diverging path outgrows it
+
+
+def zoom_levels(xs) -> np.ndarray:
+    """Per step, the zoom level whose view ±4.5·2^level holds the path so far with 15 % room."""
+    running = np.fmax.accumulate(np.abs(np.asarray(xs, dtype=float)), axis=-1)
+    need = np.maximum(BASE_REACH, 1.15 * np.nan_to_num(running, nan=BASE_REACH))
+    return np.maximum(0, np.ceil(np.log2(need / BASE_REACH) - 1e-12)).astype(int)
+
+
+def reach_of(level):
+    return BASE_REACH * 2.0 ** np.asarray(level)
+
+
+def view_ylim(reach: float) -> tuple[float, float]:
+    return -0.08 * reach**2, 1.1 * reach**2
 
 
 class DescentExplorer(TraceScene):
@@ -29,7 +48,7 @@ class DescentExplorer(TraceScene):
         self.play, self.step_button, self.reset_button = make_stepper(N_STEPS)
         self.table = widgets.HTML(layout=widgets.Layout(max_height="220px", overflow="auto"))
 
-        fig = make_figure(620, 340, margins=(72, 46, 24, 58))
+        fig = make_figure(620, 340, margins=(72, 46, 24, 58), browser_drawn=True)
         with style.figure_style():
             self.ax = ax = fig.add_subplot()
         style.style_axes(ax, "x (what we control)", "f(x)")
@@ -39,24 +58,64 @@ class DescentExplorer(TraceScene):
         (self.tangent,) = ax.plot([], [], color=style.TANGENT, lw=2, label="tangent (slope f'(x))")
         (self.dot,) = ax.plot([], [], "o", color=style.DOT, ms=10, zorder=5, label="current x")
         ax.legend(loc="upper center", ncols=2, fontsize=style.FONT_SIZE, frameon=False)
+        self.caption = widgets.HTML(layout=widgets.Layout(min_height="44px"))
+        self.live = LiveFigure(self, fig, ax, settings=[self.start, self.lr], iteration=self.play,
+                               description="the dot, its tangent and the path on f(x) = x²", layers=[
+            {"name": "path", "mode": "prefix", "color": style.PATH, "lw": 1.2, "marker": "o", "ms": 4},
+            {"name": "tangent", "mode": "at", "color": style.TANGENT, "lw": 2},
+            {"name": "dot", "data": "path", "mode": "point", "color": style.DOT, "lw": 0, "marker": "o", "ms": 10},
+        ])
         super().__init__(fig, controls=[self.start, self.lr, self.play, self.step_button,
-                                        self.reset_button], below=[self.table])
+                                        self.reset_button], below=[self.table],
+                         view=widgets.VBox([self.caption, self.live]))
 
         self._start([self.start, self.lr], moving=[self.path, self.tangent, self.dot, ax.title])
 
+    # --- what the browser draws (LiveFigure): every (start, η) a slider reaches, all 41 steps ---
+    def live_frames(self, values):
+        x0s, lrs = np.array(values, dtype=float).T
+        xs = descent.descent_paths(descent.square_prime, x0s, lrs, N_STEPS)
+        fx, grad = descent.square(xs), descent.square_prime(xs)
+        levels = zoom_levels(xs)
+        half = TANGENT_HALF_WIDTH * reach_of(levels) / BASE_REACH
+        t = np.stack([xs - half, xs + half], axis=-1)                       # (n, 41, 2)
+        tangent = np.stack([t, fx[..., None] + grad[..., None] * (t - xs[..., None])], axis=-1)
+        return {"path": np.stack([xs, fx], axis=-1), "tangent": tangent, "zoom": levels}
+
+    def live_background(self, level):
+        reach = float(reach_of(level))
+        with self.lock:
+            title, colour = self.ax.get_title(), self.ax.title.get_color()
+            self._set_view(reach)
+            self.ax.set_title(self.title, fontsize=style.TITLE_SIZE)
+            try:
+                png = background_png(self.fig, [self.path, self.tangent, self.dot])
+            finally:
+                self.ax.set_title(title, fontsize=style.TITLE_SIZE, color=colour)
+                self._set_view(self.reach)
+        return png, (-reach, reach), view_ylim(reach)
+
+    def _set_view(self, reach):
+        grid = np.linspace(-reach, reach, 241)
+        self.curve.set_data(grid, descent.square(grid))
+        self.ax.set_xlim(-reach, reach)
+        self.ax.set_ylim(*view_ylim(reach))
+
     def _recompute(self):
         self.trace = descent.gradient_descent_1d(descent.square, descent.square_prime,
-                                                 self.start.value, self.lr.value, n_iter=N_STEPS)
+                                                 snap(self.start, self.start.value),
+                                                 snap(self.lr, self.lr.value), n_iter=N_STEPS)
         self.xs = np.array([s.x for s in self.trace] + [self.trace[-1].new_x])
+        self.levels = zoom_levels(self.xs[None, :])[0]
         self.diverging = descent.diverged(self.trace)
 
     def update(self, x0=None, lr=None, iteration=None):
         """Move the controls (exactly what the learner does); the figure follows."""
         with self.play.hold_trait_notifications():
             if x0 is not None:
-                self.start.value = require_in_range("x0", x0, self.start.min, self.start.max)
+                self.start.value = snap(self.start, require_in_range("x0", x0, self.start.min, self.start.max))
             if lr is not None:
-                self.lr.value = require_in_range("lr", lr, self.lr.min, self.lr.max)
+                self.lr.value = snap(self.lr, require_in_range("lr", lr, self.lr.min, self.lr.max))
             if iteration is not None:
                 self.play.value = int(require_in_range("iteration", iteration, 0, N_STEPS))
         return self
@@ -79,20 +138,21 @@ class DescentExplorer(TraceScene):
         k = self.iteration
         x, fx, grad = self.current()
         shown = self.xs[:k + 1]
-        reach = max(4.5, 1.15 * float(np.max(np.abs(shown))))
-        grid = np.linspace(-reach, reach, 241)
-        self.curve.set_data(grid, descent.square(grid))
+        self.reach = float(reach_of(self.levels[min(k, len(self.levels) - 1)]))
+        self._set_view(self.reach)
         self.path.set_data(shown, descent.square(shown))
         self.dot.set_data([x], [fx])
-        half = TANGENT_HALF_WIDTH * reach / 4.5
+        half = TANGENT_HALF_WIDTH * self.reach / BASE_REACH
         t = np.array([x - half, x + half])
         self.tangent.set_data(t, fx + grad * (t - x))
-        self.ax.set_xlim(-reach, reach)
-        self.ax.set_ylim(-0.08 * reach**2, 1.1 * reach**2)
         state = ("diverging: η is too large, every step overshoots" if self.diverging
                  else "η × slope is the step; the dot moves against the slope")
-        self.ax.set_title(f"step {k}: x = {short(x)}, f(x) = {short(fx)}, slope f'(x) = {short(grad)}\n{state}",
-                          fontsize=style.TITLE_SIZE, color=style.DOT if self.diverging else "black")
+        headline = f"step {k}: x = {short(x)}, f(x) = {short(fx)}, slope f'(x) = {short(grad)}"
+        self.ax.set_title(f"{headline}\n{state}", fontsize=style.TITLE_SIZE,
+                          color=style.DOT if self.diverging else "black")
+        colour = style.DOT if self.diverging else "black"
+        self.caption.value = (f'<div style="text-align:center;font-size:13px;line-height:1.4;color:{colour}">'
+                              f"<b>{html.escape(headline)}</b><br>{html.escape(state)}</div>")
         self.redraw()  # pixels first, then the table: the figure is what the eye follows
         rows = self.trace[:max(k, 1)]
         self.table.value = trace_table(rows, TRACE_COLUMNS, decimals=3, headers=TRACE_HEADERS).html

@@ -5,10 +5,12 @@ import base64
 import io
 import itertools
 import os
+import threading
 
 import ipywidgets as widgets
 import numpy as np
 from ipympl.backend_nbagg import Canvas, FigureManager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
@@ -23,13 +25,15 @@ def autograding() -> bool:
     return bool(os.environ.get("NBGRADER_EXECUTION"))
 
 
-def make_figure(width_px: int, height_px: int, margins=None) -> Figure:
+def make_figure(width_px: int, height_px: int, margins=None, *, browser_drawn: bool = False) -> Figure:
     """A figure on an ipympl canvas (not pyplot: no global figure registry, no backend switch).
 
     Small canvases at DPI 96 keep each redraw's PNG diff cheap; the header and footer are
     hidden and the canvas is not resizable so the layout never jumps. Add axes inside
     `with figure_style():` so they get the course fonts. margins (left, bottom, right, top)
     in pixels fix the axes box for scenes whose tick labels grow (constrained layout otherwise).
+    browser_drawn: the scene shows a LiveFigure instead, so the figure gets a plain Agg canvas
+    (no ipympl widget whose front end would resize or re-scale the figure under it).
     """
     with figure_style():
         fig = Figure(figsize=(width_px / DPI, height_px / DPI), dpi=DPI, facecolor="white",
@@ -38,6 +42,9 @@ def make_figure(width_px: int, height_px: int, margins=None) -> Figure:
         left, bottom, right, top = margins
         fig.subplots_adjust(left=left / width_px, bottom=bottom / height_px,
                             right=1 - right / width_px, top=1 - top / height_px)
+    if browser_drawn:
+        FigureCanvasAgg(fig)
+        return fig
     canvas = FastCanvas(fig)
     FigureManager(canvas, next(_numbers))
     canvas.header_visible = False
@@ -103,20 +110,37 @@ class Scene:
 
     title = "scene"
 
-    def __init__(self, fig, controls=(), below=(), above=()):
+    live = None  # a LiveFigure when the browser draws the moving artists (see live.py)
+
+    def __init__(self, fig, controls=(), below=(), above=(), view=None):
+        """view: what shows the figure live (default: its ipympl canvas)."""
+        # JupyterLab 4.6 + ipykernel 7 deliver widget messages on a kernel subshell: control
+        # callbacks run in another thread than the cell that displays or updates the scene.
+        # Matplotlib is not thread-safe (two concurrent savefigs of one figure came out blank),
+        # so every change and render of the figure holds this lock.
+        self.lock = threading.RLock()
         self.fig = fig
         self.blitter = Blitter(fig, ())
         rows = [*above]
         if controls:
             rows.append(widgets.HBox(list(controls), layout=widgets.Layout(flex_flow="row wrap")))
-        rows.append(fig.canvas)
+        rows.append(fig.canvas if view is None else view)
         rows.extend(below)
         self.widget = widgets.VBox(rows)
 
     def redraw(self) -> None:
         """Render now when a browser view is live (no ipympl draw-request round trip), blitting
         only the moving artists; headless, only mark the figure stale, unless the scene was
-        displayed without a browser (nbconvert): then keep its embedded image current."""
+        displayed without a browser (nbconvert): then keep its embedded image current.
+        A scene with a LiveFigure is drawn by the browser; the figure is its static picture."""
+        with self.lock:
+            self._redraw()
+
+    def _redraw(self) -> None:
+        if self.live is not None:
+            if not self.live.views and getattr(self, "_displayed", False):
+                self._embed_png(self.png())
+            return
         live = is_live(self.fig)
         self.blitter.redraw(live)
         if not live and getattr(self, "_displayed", False):
@@ -125,7 +149,10 @@ class Scene:
     def _embed_png(self, png: bytes) -> str:
         """ipympl's `_data_url` is what a saved widget state shows (nbconvert HTML, nbviewer)."""
         encoded = base64.b64encode(png).decode("ascii")
-        self.fig.canvas._data_url = f"data:image/png;base64,{encoded}"
+        if self.live is not None:
+            self.live.set_static(png)
+        else:
+            self.fig.canvas._data_url = f"data:image/png;base64,{encoded}"
         return encoded
 
     def _finish(self, moving=()) -> None:
@@ -136,7 +163,8 @@ class Scene:
         self.redraw()
 
     def png(self) -> bytes:
-        return figure_png(self.fig)
+        with self.lock:
+            return figure_png(self.fig)
 
     def save_png(self, path) -> None:
         with open(path, "wb") as out:
@@ -194,15 +222,20 @@ class TraceScene(Scene):
     def _start(self, settings, moving=()):
         for control in settings:
             control.observe(self._on_setting, "value")
-        self.play.observe(lambda change: self._draw(), "value")
+        self.play.observe(self._on_iteration, "value")
         self._recompute()
         self._draw()
         self._finish(moving)
+
+    def _on_iteration(self, change):
+        with self.lock:
+            self._draw()
 
     @property
     def iteration(self) -> int:
         return min(self.play.value, len(self.trace))
 
     def _on_setting(self, change):
-        self._recompute()
-        self._draw()
+        with self.lock:
+            self._recompute()
+            self._draw()

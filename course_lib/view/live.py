@@ -1,0 +1,170 @@
+"""LiveFigure: a scene's moving artists drawn in the browser, so a slider never waits on the kernel.
+
+A round trip through the kernel costs about 30–40 ms on its own here (slider → comm → Python →
+comm → browser, measured with an ipywidgets HTML echo), before any plotting; an ipympl figure
+adds its Agg render and PNG on top. So the scenes whose state is a few sliders precompute
+what those sliders can show, and the browser only picks and strokes it:
+
+* the **background** (axes, ticks, labels, legend, static curves) is the scene's own matplotlib
+  figure, rendered once per zoom level with the moving artists hidden;
+* the **frames** are point arrays per control setting, computed by the scene from course_lib's
+  math layer. The kernel sends, for the current setting, every setting reachable by moving
+  one slider (the "cross"), then tops it up after each change; the browser keeps them all;
+* the sliders are `jsdlink`-ed to this widget, so a key press redraws in the same frame.
+
+The JavaScript (live_figure.js) does no course math: it maps data coordinates linearly onto
+the axes box and strokes polylines and markers. A setting whose frame has not arrived yet is
+drawn when it arrives. Without a kernel (a saved notebook) the widget shows `_data_url`,
+the scene's static PNG.
+"""
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import anywidget
+import ipywidgets as widgets
+import numpy as np
+import traitlets
+
+MAX_SETTINGS = 3
+
+
+def grid_index(control) -> int:
+    """The step index of a slider's value (the browser computes the same)."""
+    return int(round((control.value - control.min) / control.step))
+
+
+def grid_value(control, index: int) -> float:
+    """The slider value at a step index, as the scene computes with it (10 decimals: no 0.30000000000000004)."""
+    return round(control.min + index * control.step, 10)
+
+
+def snap(control, value: float) -> float:
+    return grid_value(control, int(round((value - control.min) / control.step)))
+
+
+def grid_size(control) -> int:
+    return int(round((control.max - control.min) / control.step)) + 1
+
+
+class LiveFigure(anywidget.AnyWidget):
+    _esm = Path(__file__).with_name("live_figure.js")
+    _css = ".course-live-figure canvas { display: block; }"
+
+    width = traitlets.Int(600).tag(sync=True)
+    height = traitlets.Int(400).tag(sync=True)
+    box = traitlets.List([0, 0, 1, 1]).tag(sync=True)            # axes: left, top, width, height (px)
+    # [{name, data?, mode: all|prefix|point|at, color, lw, marker?, ms?, alpha?}], drawn in order;
+    # `data` names the frame array (default: name). prefix/point/at follow the iteration k.
+    layers = traitlets.List().tag(sync=True)
+    controls = traitlets.List().tag(sync=True)                     # [{min, step, count}] per setting
+    description = traitlets.Unicode("figure").tag(sync=True)
+    _data_url = traitlets.Unicode("").tag(sync=True)
+    s0 = traitlets.Float(0.0).tag(sync=True)
+    s1 = traitlets.Float(0.0).tag(sync=True)
+    s2 = traitlets.Float(0.0).tag(sync=True)
+    k = traitlets.Int(0).tag(sync=True)
+
+    def __init__(self, source, fig, ax, *, settings, layers, iteration=None, description="figure"):
+        """source: an object with `live_frames(values) -> {name: array (n, ...)}` (values: one
+        tuple of slider values per key; an optional int "zoom" array (n, K) picks the background)
+        and `live_background(level) -> (png bytes, xlim, ylim)`."""
+        if not 1 <= len(settings) <= MAX_SETTINGS:
+            raise ValueError(f"a LiveFigure takes 1 to {MAX_SETTINGS} setting sliders, got {len(settings)}")
+        width, height = (int(round(v)) for v in fig.bbox.size)
+        x0, y0, w, h = ax.get_window_extent().bounds
+        super().__init__(
+            width=width, height=height, box=[x0, height - y0 - h, w, h], layers=list(layers),
+            controls=[{"min": c.min, "step": c.step, "count": grid_size(c)} for c in settings],
+            description=description)
+        self.source, self.settings, self.iteration = source, list(settings), iteration
+        self.sent_keys: set[tuple] = set()
+        self.sent_levels: set[int] = set()
+        self.views = 0          # browser models that said hello: a live front end exists
+        self.frames_sent = 0
+        for n, control in enumerate(self.settings):
+            setattr(self, f"s{n}", control.value)
+            widgets.jsdlink((control, "value"), (self, f"s{n}"))
+            control.observe(lambda change: self.top_up(), "value")
+        if iteration is not None:
+            self.k = iteration.value
+            widgets.jsdlink((iteration, "value"), (self, "k"))
+        self.on_msg(self._on_message)
+
+    # --- kernel side of the protocol -------------------------------------------------------
+    def _on_message(self, widget, content, buffers):
+        if isinstance(content, dict) and content.get("type") == "hello":
+            self.views += 1
+            self.sent_keys.clear()
+            self.sent_levels.clear()
+            self.top_up()
+
+    def key(self) -> tuple:
+        return tuple(grid_index(c) for c in self.settings)
+
+    def cross(self, key: tuple) -> list[tuple]:
+        """Every setting one slider move away from `key` (and `key` itself)."""
+        keys = []
+        for axis, control in enumerate(self.settings):
+            for i in range(grid_size(control)):
+                keys.append(key[:axis] + (i,) + key[axis + 1:])
+        return list(dict.fromkeys(keys))
+
+    def top_up(self) -> int:
+        """Send the frames (and backgrounds) of the cross not yet in the browser; return how many."""
+        if not self.views:
+            return 0
+        with self.source.lock:      # backgrounds are renders of the scene's figure
+            return self._top_up()
+
+    def _top_up(self) -> int:
+        keys = [k for k in self.cross(self.key()) if k not in self.sent_keys]
+        if not keys:
+            return 0
+        values = [tuple(grid_value(c, i) for c, i in zip(self.settings, key)) for key in keys]
+        arrays = self.source.live_frames(values)
+        zoom = arrays.get("zoom", np.zeros((len(keys), 1), dtype=int))
+        now = keys.index(self.key()) if self.key() in keys else 0
+        self._send_backgrounds(zoom[now])       # what the current setting shows, first
+        self._send_frames(keys, arrays)
+        self._send_backgrounds(zoom)            # then every zoom level the new frames reach
+        return len(keys)
+
+    def _send_backgrounds(self, levels) -> None:
+        for level in (int(v) for v in np.unique(levels)):
+            if level not in self.sent_levels:
+                png, xlim, ylim = self.source.live_background(level)
+                self.send({"type": "background", "level": level, "xlim": list(map(float, xlim)),
+                           "ylim": list(map(float, ylim))}, buffers=[png])
+                self.sent_levels.add(level)
+
+    def _send_frames(self, keys, arrays) -> None:
+        specs, buffers = [], []
+        for name, array in arrays.items():
+            array = np.ascontiguousarray(array, dtype=np.int16 if name == "zoom" else np.float32)
+            if array.shape[0] != len(keys):
+                raise ValueError(f"frame array {name!r} has {array.shape[0]} rows for {len(keys)} keys")
+            specs.append({"name": name, "shape": list(array.shape), "dtype": str(array.dtype)})
+            buffers.append(memoryview(array).cast("B"))
+        self.send({"type": "frames", "keys": [list(k) for k in keys], "arrays": specs}, buffers=buffers)
+        self.sent_keys.update(keys)
+        self.frames_sent += len(keys)
+
+    def set_static(self, png: bytes) -> None:
+        """The picture a kernel-less view shows (saved widget state, nbconvert HTML)."""
+        self._data_url = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def background_png(fig, hidden) -> bytes:
+    """The figure with `hidden` artists (the moving ones, dynamic titles) left out."""
+    from .scene import figure_png
+
+    was = [artist.get_visible() for artist in hidden]
+    for artist in hidden:
+        artist.set_visible(False)
+    try:
+        return figure_png(fig)
+    finally:
+        for artist, visible in zip(hidden, was):
+            artist.set_visible(visible)

@@ -1,0 +1,175 @@
+// LiveFigure's browser side (anywidget): draws the moving artists of a scene over a
+// matplotlib-rendered background, entirely in the browser, so a slider's new value reaches
+// the screen without a trip through the kernel.
+//
+// Python computes everything: the frames (point arrays per control setting, from course_lib's
+// math), the backgrounds (PNG per zoom level, with their axis limits) and the axes box.
+// This file only maps data coordinates linearly onto that box and strokes lines and markers.
+// The sliders are jsdlink-ed to the traits s0..s2 (settings) and k (iteration).
+
+const TYPED = { float32: Float32Array, float64: Float64Array, int16: Int16Array, int32: Int32Array };
+
+function typed(buffer, dtype) {
+  const Kind = TYPED[dtype];
+  const view = buffer instanceof DataView ? buffer : new DataView(buffer.buffer || buffer);
+  return new Kind(view.buffer, view.byteOffset, view.byteLength / Kind.BYTES_PER_ELEMENT);
+}
+
+async function onMessage(s, msg, buffers) {
+  if (msg.type === "reset") {
+    s.frames.clear();
+  } else if (msg.type === "frames") {
+    const arrays = msg.arrays.map((a, i) => ({ ...a, data: typed(buffers[i], a.dtype) }));
+    msg.keys.forEach((key, n) => {
+      const frame = {};
+      for (const a of arrays) {
+        const size = a.shape.slice(1).reduce((x, y) => x * y, 1);
+        frame[a.name] = { data: a.data.subarray(n * size, (n + 1) * size), shape: a.shape.slice(1) };
+      }
+      s.frames.set(key.join(","), frame);
+    });
+  } else if (msg.type === "background") {
+    const blob = new Blob([buffers[0]], { type: "image/png" });
+    const image = new Image();
+    image.src = URL.createObjectURL(blob);
+    await image.decode();
+    s.backgrounds.set(msg.level, { image, xlim: msg.xlim, ylim: msg.ylim });
+  } else {
+    return;
+  }
+  for (const redraw of s.redraws) redraw();
+}
+
+const PT = 96 / 72; // matplotlib sizes are in points; figures are rendered at 96 DPI
+
+function marker(ctx, kind, x, y, size) {
+  const r = (size * PT) / 2;
+  ctx.beginPath();
+  if (kind === "o") {
+    ctx.arc(x, y, r, 0, 2 * Math.PI);
+  } else if (kind === "D") {
+    ctx.moveTo(x, y - r); ctx.lineTo(x + r, y); ctx.lineTo(x, y + r); ctx.lineTo(x - r, y);
+  } else if (kind === "s") {
+    ctx.rect(x - r, y - r, 2 * r, 2 * r);
+  } else if (kind === "*") {
+    for (let i = 0; i < 10; i++) {
+      const rr = i % 2 === 0 ? r : r * 0.382;
+      const a = -Math.PI / 2 + (i * Math.PI) / 5;
+      ctx[i === 0 ? "moveTo" : "lineTo"](x + rr * Math.cos(a), y + rr * Math.sin(a));
+    }
+  }
+  ctx.closePath();
+  ctx.fill();
+}
+
+function points(layer, frame, k) {
+  const item = frame[layer.data || layer.name];
+  if (!item) return [];
+  const { data, shape } = item;
+  let start = 0, count;
+  if (layer.mode === "at") {          // shape [K, Q, 2]: the Q points of iteration k
+    const q = shape[1];
+    start = Math.min(k, shape[0] - 1) * q * 2;
+    count = q;
+  } else if (layer.mode === "point") {  // shape [P, 2]: point k
+    start = Math.min(k, shape[0] - 1) * 2;
+    count = 1;
+  } else if (layer.mode === "prefix") { // shape [P, 2]: points 0..k
+    count = Math.min(k + 1, shape[0]);
+  } else {                            // "all", shape [P, 2]
+    count = shape[0];
+  }
+  const out = [];
+  for (let i = 0; i < count; i++) out.push([data[start + 2 * i], data[start + 2 * i + 1]]);
+  return out;
+}
+
+function render({ model, el }) {
+  // Each view keeps its own frames: anywidget hands initialize and every render a different
+  // model wrapper, so nothing here is shared. The hello asks the kernel to (re)send them.
+  const s = { frames: new Map(), backgrounds: new Map(), redraws: new Set() };
+  const onCustom = (msg, buffers) => onMessage(s, msg, buffers);
+  model.on("msg:custom", onCustom);
+  const width = model.get("width"), height = model.get("height");
+  const dpr = window.devicePixelRatio || 1;
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.round(width * dpr);
+  canvas.height = Math.round(height * dpr);
+  canvas.style.width = `${width}px`;
+  canvas.style.height = `${height}px`;
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", model.get("description"));
+  el.classList.add("course-live-figure");
+  el.appendChild(canvas);
+  const ctx = canvas.getContext("2d");
+  let fallback = null;
+
+  function drawFallback() { // no frames (no kernel, e.g. a saved notebook): the static PNG
+    const url = model.get("_data_url");
+    if (!url) return;
+    if (!fallback) {
+      fallback = new Image();
+      fallback.onload = () => { if (!s.frames.size) ctx.drawImage(fallback, 0, 0, width, height); };
+      fallback.src = url;
+    }
+  }
+
+  function draw() {
+    const controls = model.get("controls");
+    const key = controls.map((c, n) => {
+      const i = Math.round((model.get(`s${n}`) - c.min) / c.step);
+      return Math.max(0, Math.min(c.count - 1, i));
+    }).join(",");
+    const frame = s.frames.get(key);
+    if (!frame) { if (!s.frames.size) drawFallback(); return; } // arrives with the kernel's reply
+    const k = Math.max(0, model.get("k"));
+    const zoom = frame.zoom ? frame.zoom.data[Math.min(k, frame.zoom.data.length - 1)] : 0;
+    const bg = s.backgrounds.get(zoom);
+    if (!bg) return;
+    const [left, top, boxW, boxH] = model.get("box");
+    const [x0, x1] = bg.xlim, [y0, y1] = bg.ylim;
+    const X = (x) => left + ((x - x0) / (x1 - x0)) * boxW;
+    const Y = (y) => top + boxH - ((y - y0) / (y1 - y0)) * boxH;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.drawImage(bg.image, 0, 0, width, height);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, top, boxW, boxH);
+    ctx.clip();
+    for (const layer of model.get("layers")) {
+      const pts = points(layer, frame, k).map(([x, y]) => [X(x), Y(y)]);
+      ctx.globalAlpha = layer.alpha ?? 1;
+      ctx.strokeStyle = ctx.fillStyle = layer.color;
+      if (layer.lw > 0 && pts.length > 1) {
+        ctx.lineWidth = layer.lw * PT;
+        ctx.lineJoin = ctx.lineCap = "round";
+        ctx.beginPath();
+        let pen = false;
+        for (const [x, y] of pts) {
+          if (!Number.isFinite(x) || !Number.isFinite(y)) { pen = false; continue; }
+          if (pen) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+          pen = true;
+        }
+        ctx.stroke();
+      }
+      if (layer.marker) {
+        for (const [x, y] of pts) if (Number.isFinite(x) && Number.isFinite(y)) marker(ctx, layer.marker, x, y, layer.ms);
+      }
+    }
+    ctx.restore();
+    canvas.dataset.frame = `${key}|${k}`;
+  }
+
+  const events = ["change:s0", "change:s1", "change:s2", "change:k"];
+  for (const event of events) model.on(event, draw);
+  s.redraws.add(draw);
+  draw();
+  model.send({ type: "hello" });
+  return () => {
+    for (const event of events) model.off(event, draw);
+    model.off("msg:custom", onCustom);
+    s.redraws.clear();
+  };
+}
+
+export default { render };

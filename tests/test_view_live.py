@@ -1,0 +1,151 @@
+"""LiveFigure: the frames the browser draws are the math layer's numbers, sent as the protocol says."""
+import io
+import threading
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from course_lib import descent
+from course_lib.errors import CourseInputError
+from course_lib.view import style
+from course_lib.view.live import grid_index, grid_size, grid_value, snap
+from course_lib.view.part1 import N_STEPS, descent_explorer, reach_of
+
+
+class Wire:
+    """Stands in for the comm: records what the kernel sends to the browser."""
+
+    def __init__(self, live):
+        self.messages = []
+        live.send = lambda content, buffers=None: self.messages.append((content, buffers))
+
+    def of(self, kind):
+        return [(c, b) for c, b in self.messages if c["type"] == kind]
+
+    def keys(self):
+        return [tuple(k) for c, _ in self.of("frames") for k in c["keys"]]
+
+
+def frames_by_key(wire):
+    """Rebuild {key: {name: array}} from the binary buffers, as live_figure.js does."""
+    out = {}
+    for content, buffers in wire.of("frames"):
+        arrays = {spec["name"]: np.frombuffer(buf, dtype=spec["dtype"]).reshape(spec["shape"])
+                  for spec, buf in zip(content["arrays"], buffers)}
+        for n, key in enumerate(content["keys"]):
+            out[tuple(key)] = {name: array[n] for name, array in arrays.items()}
+    return out
+
+
+def decode(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
+@pytest.mark.parametrize("x0, lr", [(3.0, 0.1), (-2.7, 0.45), (4.0, 1.1), (0.3, 1.2), (-4.0, 0.01)])
+def test_descent_paths_equal_the_scalar_traces_exactly(x0, lr):
+    trace = descent.gradient_descent_1d(descent.square, descent.square_prime, x0, lr, n_iter=N_STEPS)
+    expected = [s.x for s in trace] + [trace[-1].new_x]
+    got = descent.descent_paths(descent.square_prime, [x0], [lr], N_STEPS)[0]
+    np.testing.assert_array_equal(got, expected)      # bit for bit: same operations, same order
+
+
+def test_descent_paths_refuse_bad_rates():
+    with pytest.raises(CourseInputError, match="positive"):
+        descent.descent_paths(descent.square_prime, [1.0], [0.0], 3)
+
+
+def test_grid_helpers_match_the_slider_steps():
+    scene = descent_explorer()
+    assert grid_size(scene.start) == 81 and grid_size(scene.lr) == 120
+    assert grid_value(scene.lr, 29) == 0.3                     # not 0.30000000000000004
+    scene.start.value = 3.1000000000000005                     # what a browser slider may send
+    assert grid_index(scene.start) == 71 and snap(scene.start, scene.start.value) == 3.1
+
+
+def test_nothing_is_sent_before_a_browser_view_says_hello():
+    scene = descent_explorer()
+    wire = Wire(scene.live)
+    scene.start.value = 2.0
+    assert wire.messages == [] and scene.live.views == 0
+
+
+def test_hello_sends_the_current_background_first_then_every_setting_one_slider_away():
+    scene = descent_explorer()
+    wire = Wire(scene.live)
+    scene.live._on_message(scene.live, {"type": "hello"}, [])
+    first = wire.messages[0][0]
+    assert first["type"] == "background" and first["level"] == 0        # the view shown now
+    keys = wire.keys()
+    row = {(i, 9) for i in range(81)}                                   # every start at η = 0.10
+    column = {(70, j) for j in range(120)}                              # every η at x₀ = 3.0
+    assert set(keys) == row | column and len(keys) == len(set(keys)) == 200
+    sent_levels = {c["level"] for c, _ in wire.of("background")}
+    used = {int(v) for f in frames_by_key(wire).values() for v in f["zoom"]}
+    assert sent_levels == used and max(used) > 10                       # η up to 1.2 diverges far
+
+    wire.messages.clear()
+    scene.start.value = -1.5                                            # the learner moves x₀
+    new = set(wire.keys())
+    assert new == {(25, j) for j in range(120)} - {(25, 9)}             # only the new column
+    wire.messages.clear()
+    scene.start.value = 3.0
+    assert wire.keys() == []                                            # all there already
+
+
+def test_frames_hold_the_trace_the_table_shows():
+    scene = descent_explorer()
+    wire = Wire(scene.live)
+    scene.live._on_message(scene.live, {"type": "hello"}, [])
+    frames = frames_by_key(wire)
+    for x0, lr in [(3.0, 0.1), (3.0, 1.1), (-4.0, 0.1), (3.0, 0.01)]:
+        scene.update(x0=x0, lr=lr)
+        frame = frames[(grid_index(scene.start), grid_index(scene.lr))]
+        trace = scene.trace
+        xs = [s.x for s in trace] + [trace[-1].new_x]
+        np.testing.assert_allclose(frame["path"][:, 0], xs, rtol=1e-6)           # float32 on the wire
+        np.testing.assert_allclose(frame["path"][:, 1], np.square(xs), rtol=1e-6)
+        for k in (0, 3, N_STEPS):
+            (tx0, ty0), (tx1, ty1) = frame["tangent"][k]
+            x, fx, grad = scene.update(iteration=k).current()
+            assert (ty1 - ty0) / (tx1 - tx0) == pytest.approx(grad, rel=1e-4)
+            assert tx0 < x < tx1 and ty0 + (x - tx0) * (ty1 - ty0) / (tx1 - tx0) == pytest.approx(fx, rel=1e-4, abs=1e-4)
+            reach = float(reach_of(frame["zoom"][k]))
+            assert np.all(np.abs(xs[:k + 1]) <= reach)                           # the path so far fits
+            assert scene.ax.get_xlim() == (-reach, reach)                        # static figure agrees
+
+
+def test_backgrounds_show_the_axes_but_not_what_moves():
+    scene = descent_explorer()
+    png, xlim, ylim = scene.live_background(0)
+    pixels = decode(png)
+    full = decode(scene.png())
+    assert pixels.shape == full.shape and (pixels.sum(axis=2) < 200).sum() > 2000   # curve, ticks, text
+    vermillion = np.array([int(style.DOT[i:i + 2], 16) for i in (1, 3, 5)])
+    x_px, y_px = scene.ax.transData.transform((3.0, 9.0))                 # where the dot sits
+    row, col = int(round(full.shape[0] - y_px)), int(round(x_px))
+    assert np.abs(full[row, col] - vermillion).sum() < 40                # in the static figure
+    assert np.abs(pixels[row, col] - vermillion).sum() > 200             # not in the background
+    assert xlim == (-4.5, 4.5) and scene.ax.get_title().startswith("step 0")   # title restored
+
+
+def test_concurrent_renders_from_two_threads_stay_whole():
+    """Widget callbacks run on a kernel subshell thread while a cell renders the same figure."""
+    scene = descent_explorer()
+    sizes, errors = [], []
+
+    def render(job):
+        try:
+            for _ in range(6):
+                sizes.append(len(job()))
+        except Exception as error:   # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=render, args=(lambda: scene.live_background(2)[0],)),
+               threading.Thread(target=render, args=(scene.png,)),
+               threading.Thread(target=render, args=(lambda: scene.update(x0=-2.0).png(),))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(sizes) == 18 and min(sizes) > 10_000     # a blank 620×340 PNG is ~1.7 kB
