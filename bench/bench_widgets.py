@@ -3,8 +3,11 @@
     .venv/bin/python bench/bench_widgets.py [--presses N]
 
 End to end: a key press on a slider handle → the animation frame showing the redrawn figure
-(JupyterLab + kernel + ipympl / inline image, measured in the page). Kernel side: the
-Python time from a slider's new value to the PNG diff handed to the comm, measured in-process.
+(JupyterLab + kernel + ipympl / inline image, or the browser alone for a LiveFigure scene;
+measured in the page). Kernel side: the Python time for a slider's new value, measured
+in-process: for an ipympl scene, up to the PNG diff handed to the comm (it gates the pixels);
+for a LiveFigure scene, the caption, table and frame top-up (the pixels do not wait for it).
+Also measured: a kernel round trip with no plotting at all (slider → Python → HTML widget).
 Prints a table and writes bench/results/widgets.json.
 """
 from __future__ import annotations
@@ -68,6 +71,14 @@ def on_change(change=None):
 slider.observe(on_change, "value"); on_change()
 VBox([slider, fig.canvas])
 '''
+ECHO = '''
+import ipywidgets as w
+slider = w.FloatSlider(value=3.0, min=-4, max=4, step=0.1)
+echo = w.HTML("3.00")
+echo.add_class("bench-echo")
+slider.observe(lambda change: setattr(echo, "value", f"{change.new:.2f}"), "value")
+w.VBox([slider, echo])
+'''
 SCENES = {  # scene name → (cell code, the control the bench moves); in notebook order
     "descent_explorer": ("descent_explorer()", "start"),
     "two_valley_explorer": ("two_valley_explorer()", "start"),
@@ -88,6 +99,7 @@ def notebook(first: str, *sources) -> nbformat.NotebookNode:
 
 def browser_figures(presses: int) -> dict:
     notebooks = {
+        "kernel_round_trip_no_plot": notebook("pass", ECHO),
         "naive_interact_inline": notebook("%matplotlib inline", NAIVE),
         "ipympl_set_data_default": notebook("%matplotlib widget", IPYMPL),
         "course_scenes": notebook("from course_lib.view.widgets import *",
@@ -116,13 +128,17 @@ def browser_figures(presses: int) -> dict:
 
 
 def kernel_figures(repeats: int) -> dict:
-    """Python time per control change, with ipympl's live-front-end path switched on."""
+    """Python time per control change, with the live-front-end path switched on."""
     from course_lib.view import widgets as scenes
 
     out = {}
     for label, (code, control) in SCENES.items():
         scene = eval(code, vars(scenes))  # noqa: S307 - our own table of builder calls
-        scene.fig.canvas.syncing_data_url = False      # what ipympl does once a view is live
+        if scene.live is not None:                      # a browser view said hello
+            scene.live.send = lambda content, buffers=None: None
+            scene.live._on_message(scene.live, {"type": "hello"}, [])
+        else:
+            scene.fig.canvas.syncing_data_url = False  # what ipympl does once a view is live
         scene.fig.canvas.draw()
         slider = eval(f"scene.{control}", {"scene": scene})  # noqa: S307
         values = [slider.value, slider.value + slider.step] if hasattr(slider, "step") else []
@@ -133,7 +149,8 @@ def kernel_figures(repeats: int) -> dict:
             start = time.perf_counter()
             slider.value = values[(i + 1) % 2]
             times.append((time.perf_counter() - start) * 1000)
-        out[label] = {"median_ms": statistics.median(times), "min_ms": min(times)}
+        out[label] = {"median_ms": statistics.median(times), "min_ms": min(times),
+                      "path": "browser (LiveFigure)" if scene.live is not None else "kernel (ipympl)"}
         print(f"  {label:28s} kernel side median {out[label]['median_ms']:6.1f} ms", flush=True)
     return out
 

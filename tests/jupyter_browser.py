@@ -353,7 +353,8 @@ def run_notebook_in_lab(notebook: Path | str, *, timeout: float = 600.0,
 
 
 # --- latency probes: "control changed → new pixels on screen" (widget bench and browser test) ---
-# Every canvas drawImage and every decoded <img> is time-stamped with the next animation frame
+# Every canvas drawImage (ipympl's and LiveFigure's), every decoded <img> and every text change
+# inside a .bench-echo element is time-stamped with the next animation frame
 # (the frame that shows it), and every keydown too. Output-area heights are sampled by a
 # ResizeObserver so a cleared-then-refilled output (flicker) shows as a height drop.
 
@@ -379,13 +380,21 @@ PROBE_JS = r"""
     for (const e of entries) probe.heights.push({t: performance.now(), el: e.target, h: e.contentRect.height});
   });
   new MutationObserver((mutations) => {
+    for (const m of mutations) {  // text of a .bench-echo element (the no-plot round-trip baseline)
+      const el = m.target.nodeType === 1 ? m.target : m.target.parentElement;
+      const echo = el && el.closest && el.closest('.bench-echo');
+      if (echo) {
+        const t = performance.now();
+        requestAnimationFrame(() => probe.draws.push({t, painted: performance.now(), canvas: echo}));
+      }
+    }
     for (const m of mutations) for (const n of m.addedNodes) {
       if (n.nodeType !== 1) continue;
       if (n.tagName === 'IMG') watchImg(n); else n.querySelectorAll('img').forEach(watchImg);
       if (n.classList.contains('jp-OutputArea')) sizes.observe(n);
       n.querySelectorAll('.jp-OutputArea').forEach((a) => sizes.observe(a));
     }
-  }).observe(document, {childList: true, subtree: true});  // documentElement may not exist yet
+  }).observe(document, {childList: true, subtree: true, characterData: true});  // documentElement may not exist yet
 })();
 """
 

@@ -25,6 +25,32 @@ CANVAS_DIGEST_JS = """(index) => {
 }""" % AREAS
 
 
+LIVE_PIXEL_JS = """([x, y]) => {
+  const canvas = document.querySelector('.course-live-figure canvas');
+  const scale = canvas.width / canvas.getBoundingClientRect().width;
+  const rgb = canvas.getContext('2d').getImageData(Math.round(x * scale), Math.round(y * scale), 1, 1).data;
+  return {frame: canvas.dataset.frame, rgb: Array.from(rgb).slice(0, 3)};
+}"""
+
+
+def assert_live_dot_drawn(page, x0: float) -> None:
+    """The browser-drawn descent figure shows frame (x₀, η = 0.10, step 0), with the red dot
+    exactly where matplotlib would put it (same figure, computed here in Python)."""
+    from course_lib.view import style
+    from course_lib.view.live import grid_index
+    from course_lib.view.part1 import descent_explorer
+
+    scene = descent_explorer(x0=x0)
+    x_px, y_px = scene.ax.transData.transform((x0, x0 * x0))
+    height = scene.fig.bbox.height
+    expected_key = f"{grid_index(scene.start)},{grid_index(scene.lr)}|0"
+    page.wait_for_function(f"() => document.querySelector('.course-live-figure canvas').dataset.frame === {expected_key!r}",
+                           timeout=10_000)
+    seen = page.evaluate(LIVE_PIXEL_JS, [x_px, height - y_px])
+    dot = [int(style.DOT[i:i + 2], 16) for i in (1, 3, 5)]
+    assert sum(abs(a - b) for a, b in zip(seen["rgb"], dot)) < 60, (seen, dot)
+
+
 def scenes_notebook(folder: Path) -> Path:
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("from course_lib.view.widgets import *")]
@@ -61,6 +87,7 @@ def test_every_scene_renders_and_a_slider_redraws(tmp_path):
         page.wait_for_function(f"(before) => ({CANVAS_DIGEST_JS})(0) !== before", arg=before_pixels,
                                timeout=20_000)
         assert readout.inner_text() != before_value
+        assert_live_dot_drawn(page, x0=float(readout.inner_text().replace("−", "-")))
         assert page.locator(".jp-OutputArea-output table").first.inner_text().count("\n") >= 1
         assert error_outputs(page) == []
         area.screenshot(path=str(REPO / "test-artifacts" / "screenshots" / "descent-after-slider.png"))

@@ -10,7 +10,7 @@ from course_lib import descent
 from course_lib.errors import CourseInputError
 from course_lib.view import style
 from course_lib.view.live import grid_index, grid_size, grid_value, snap
-from course_lib.view.part1 import N_STEPS, descent_explorer, reach_of
+from course_lib.view.part1 import N_STEPS, descent_explorer, reach_of, two_valley_explorer
 
 
 class Wire:
@@ -149,3 +149,20 @@ def test_concurrent_renders_from_two_threads_stay_whole():
     for t in threads:
         t.join()
     assert errors == [] and len(sizes) == 18 and min(sizes) > 10_000     # a blank 620×340 PNG is ~1.7 kB
+
+
+def test_two_valley_frames_cover_every_start_and_end_where_which_valley_says():
+    scene = two_valley_explorer()
+    wire = Wire(scene.live)
+    scene.live._on_message(scene.live, {"type": "hello"}, [])
+    frames = frames_by_key(wire)
+    assert set(frames) == {(i,) for i in range(89)} and len(wire.of("background")) == 1
+    for x0 in (-2.2, -0.5, 0.5, 1.35, 2.2):
+        scene.update(x0=x0)
+        frame = frames[(grid_index(scene.start),)]
+        np.testing.assert_allclose(frame["path"], np.column_stack(scene.path.get_data()), rtol=1e-6)
+        end = descent.which_valley(x0)
+        np.testing.assert_allclose(frame["end"][0], [end.x, end.fx], rtol=1e-6)
+        assert end.kind in scene.caption.value
+    scene.start.value = 0.0
+    assert wire.keys() == list(frames)          # nothing new to send: every start is there

@@ -177,7 +177,7 @@ class TwoValleyExplorer(Scene):
     def __init__(self, x0: float):
         x0 = require_in_range("x0", x0, -2.2, 2.2)
         self.start = slider("start x₀", x0, -2.2, 2.2, 0.05)
-        fig = make_figure(620, 360)
+        fig = make_figure(640, 360, margins=(84, 46, 16, 36), browser_drawn=True)
         with style.figure_style():
             self.ax = ax = fig.add_subplot()
         style.style_axes(ax, "x", "f(x) = x⁴ − 4x² + x + 1")
@@ -196,20 +196,31 @@ class TwoValleyExplorer(Scene):
         (self.path,) = ax.plot([], [], "-", color=style.PATH, lw=3, alpha=0.9, label="descent path")
         (self.start_dot,) = ax.plot([], [], "o", color=style.DOT, ms=10, zorder=5, label="start")
         (self.end_dot,) = ax.plot([], [], "*", color=style.ACCENT, ms=16, zorder=6, label="where it ends")
+        ax.set_xlim(-2.4, 2.4)
         ax.set_ylim(-8, 9)
         ax.legend(loc="upper center", ncols=3, frameon=False, fontsize=style.FONT_SIZE)
-        super().__init__(fig, controls=[self.start])
-        self.start.observe(lambda change: self._draw(), "value")
+        self.caption = widgets.HTML(layout=widgets.Layout(min_height="44px"))
+        self.live = LiveFigure(self, fig, ax, settings=[self.start], description=self.title, layers=[
+            {"name": "path", "mode": "all", "color": style.PATH, "lw": 3, "alpha": 0.9},
+            {"name": "start", "data": "path", "mode": "point", "color": style.DOT, "lw": 0, "marker": "o", "ms": 10},
+            {"name": "end", "mode": "all", "color": style.ACCENT, "lw": 0, "marker": "*", "ms": 16},
+        ])
+        super().__init__(fig, controls=[self.start], view=widgets.VBox([self.caption, self.live]))
+        self.start.observe(self._on_start, "value")
         self._draw()
         self._finish([self.path, self.start_dot, self.end_dot, ax.title])
 
     def update(self, x0=None):
         if x0 is not None:
-            self.start.value = require_in_range("x0", x0, self.start.min, self.start.max)
+            self.start.value = snap(self.start, require_in_range("x0", x0, self.start.min, self.start.max))
         return self
 
+    def _on_start(self, change):
+        with self.lock:
+            self._draw()
+
     def _draw(self):
-        x0 = self.start.value
+        x0 = snap(self.start, self.start.value)
         trace = descent.gradient_descent_1d(descent.two_valley, descent.two_valley_prime, x0,
                                             self.LR, n_iter=self.PATH_STEPS)
         xs = np.array([x0] + [s.new_x for s in trace])
@@ -217,9 +228,31 @@ class TwoValleyExplorer(Scene):
         self.start_dot.set_data([x0], [descent.two_valley(x0)])
         self.end = descent.which_valley(x0, lr=self.LR)
         self.end_dot.set_data([self.end.x], [self.end.fx])
-        self.ax.set_title(f"start x₀ = {x0:.2f} → descent ends in the {self.end.kind}\n"
-                          f"at x = {self.end.x:.3f}, f(x) = {self.end.fx:.3f}", fontsize=style.TITLE_SIZE)
+        headline = f"start x₀ = {x0:.2f} → descent ends in the {self.end.kind}"
+        where = f"at x = {self.end.x:.3f}, f(x) = {self.end.fx:.3f}"
+        self.ax.set_title(f"{headline}\n{where}", fontsize=style.TITLE_SIZE)
+        self.caption.value = (f'<div style="text-align:center;font-size:13px;line-height:1.4">'
+                              f"<b>{html.escape(headline)}</b><br>{html.escape(where)}</div>")
         self.redraw()
+
+    # --- what the browser draws (LiveFigure): the path and its end for every start ---
+    def live_frames(self, values):
+        x0s = np.array(values, dtype=float)[:, 0]
+        xs = descent.descent_paths(descent.two_valley_prime, x0s, self.LR, self.PATH_STEPS)
+        ends = [descent.which_valley(x0, lr=self.LR) for x0 in x0s]
+        return {"path": np.stack([xs, descent.two_valley(xs)], axis=-1),
+                "end": np.array([[[end.x, end.fx]] for end in ends])}
+
+    def live_background(self, level):
+        with self.lock:
+            title, colour = self.ax.get_title(), self.ax.title.get_color()
+            self.ax.set_title("two valleys: move the start, see which valley descent ends in",
+                              fontsize=style.TITLE_SIZE)
+            try:
+                png = background_png(self.fig, [self.path, self.start_dot, self.end_dot])
+            finally:
+                self.ax.set_title(title, fontsize=style.TITLE_SIZE, color=colour)
+        return png, self.ax.get_xlim(), self.ax.get_ylim()
 
 
 def two_valley_explorer(x0: float = -0.5) -> TwoValleyExplorer:
