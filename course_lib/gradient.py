@@ -62,6 +62,29 @@ def _step_nd(iteration, x, fx, grad, step, new_x) -> StepND:
     return StepND(iteration, _frozen(x), fx, _frozen(grad), _frozen(step), _frozen(new_x))
 
 
+def descent_paths_nd(grad_f, x0s, lrs, n_iter: int) -> np.ndarray:
+    """Many n-D descents: out[r, i] is point i of the run from x0s[r] with rate lrs[r].
+
+    The same update as gradient_descent_nd (step = lr·∇f(x), then x − step), calling grad_f
+    on each point, so every value equals the scalar trace's. Used by the live figures.
+    """
+    require_callable("grad_f", grad_f)
+    n_iter = require_int("n_iter", n_iter, 1)
+    starts = np.array(x0s, dtype=float)
+    if starts.ndim != 2 or not np.all(np.isfinite(starts)):
+        raise CourseInputError(f"x0s must be finite points, one per row, got shape {starts.shape}")
+    rates = np.broadcast_to(np.array(lrs, dtype=float).reshape(-1), (starts.shape[0],))
+    if not np.all(rates > 0):
+        raise CourseInputError("descent_paths_nd needs positive learning rates")
+    out = np.empty((starts.shape[0], n_iter + 1, starts.shape[1]))
+    for row, (x, lr) in enumerate(zip(starts, rates)):
+        out[row, 0] = x
+        for i in range(1, n_iter + 1):
+            x = x - lr * np.asarray(grad_f(x), dtype=float)
+            out[row, i] = x
+    return out
+
+
 def gradient_descent_nd(f, grad_f, x0, lr, n_iter=100) -> list[StepND]:
     """x ← x − lr·∇f(x) with every coordinate updated from the same old point (simultaneous)."""
     x0 = require_vector("x0", x0)

@@ -6,10 +6,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from course_lib import descent
+from course_lib import descent, gradient, mlp
 from course_lib.errors import CourseInputError
 from course_lib.view import style
-from course_lib.view.live import grid_index, grid_size, grid_value, snap
+from course_lib.view.live import grid_index, grid_size, grid_value, project_3d, snap, to_pixels
+from course_lib.view.part2 import N_STEPS as N_BOWL, bowl_explorer
+from course_lib.view.part7 import activation_explorer
 from course_lib.view.part1 import N_STEPS, descent_explorer, reach_of, two_valley_explorer
 
 
@@ -166,3 +168,53 @@ def test_two_valley_frames_cover_every_start_and_end_where_which_valley_says():
         assert end.kind in scene.caption.value
     scene.start.value = 0.0
     assert wire.keys() == list(frames)          # nothing new to send: every start is there
+
+
+def test_descent_paths_nd_equal_the_scalar_traces_exactly():
+    for start, lr in [((3.0, 2.0), 0.1), ((-4.0, 0.7), 0.49), ((1.1, -3.3), 0.6)]:
+        trace = gradient.gradient_descent_nd(gradient.bowl, gradient.bowl_gradient, start, lr, n_iter=12)
+        expected = np.array([s.x for s in trace] + [trace[-1].new_x])
+        np.testing.assert_array_equal(gradient.descent_paths_nd(gradient.bowl_gradient, [start], [lr], 12)[0],
+                                      expected)
+
+
+def test_bowl_frames_hold_path_arrows_and_the_3d_projection():
+    scene = bowl_explorer()
+    wire = Wire(scene.live)
+    scene.live._on_message(scene.live, {"type": "hello"}, [])
+    frames = frames_by_key(wire)
+    assert len(frames) == 81 + 81 + 60 - 2
+    scene.update(x0=(-1.5, 3.2), lr=0.1)
+    assert (25, 72, 9) not in frames                        # two sliders away: sent after the move
+    frames.update(frames_by_key(wire))
+    frame = frames[(25, 72, 9)]
+    for k in (0, 4, N_BOWL):
+        point, fx, grad = scene.update(iteration=k).current()
+        np.testing.assert_allclose(frame["path"][k], point, rtol=1e-6)
+        np.testing.assert_allclose(frame["arrow_x1"][k][1] - frame["arrow_x1"][k][0], [-0.25 * grad[0], 0], atol=1e-5)
+        np.testing.assert_allclose(frame["arrow_x2"][k][1] - frame["arrow_x2"][k][0], [0, -0.25 * grad[1]], atol=1e-5)
+        # the 3-D dot lands where matplotlib draws the static figure's 3-D dot
+        scene.fig.canvas.draw()
+        x, y = scene.dot3d.get_data_3d()[0][0], scene.dot3d.get_data_3d()[1][0]
+        expected = project_3d(scene.ax3d, [x], [y], [fx])[0]
+        np.testing.assert_allclose(frame["path3d"][k], expected, atol=0.05)
+        assert f"∂f/∂x1 = {grad[0]:.2f}" in scene.caption.value
+
+
+def test_activation_frames_follow_each_control():
+    scene = activation_explorer()
+    wire = Wire(scene.live)
+    scene.live._on_message(scene.live, {"type": "hello"}, [])
+    frames = frames_by_key(wire)
+    assert len(frames) == 3 + 20 + 100 - 2 and len(wire.of("background")) == 3   # one per activation
+    for activation, factor, depth in [("sigmoid", 0.3, 10), ("square", 0.3, 10), ("relu", 0.3, 57)]:
+        scene.update(activation=activation, factor=factor, depth=depth)
+        frame = frames[tuple(grid_index(c) for c in scene.live.settings)]
+        np.testing.assert_allclose(frame["f"], np.column_stack(scene.f_line.get_data()), rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(frame["df"], np.column_stack(scene.df_line.get_data()), rtol=1e-6, atol=1e-6)
+        assert frame["zoom"][0] == list(mlp.ACTIVATIONS).index(activation)
+        expected = to_pixels(scene.ax_depth, *scene.product_dot.get_data())
+        np.testing.assert_allclose(frame["product_dot"], expected, atol=0.01)        # log axis, in pixels
+        assert f"{factor:g} ** {depth} = {scene.product:.3g}" in scene.caption.value
+    png, xlim, ylim = scene.live_background(1)
+    assert ylim == pytest.approx((-0.2548, 1.2526), abs=1e-3) and scene.activation.value == "relu"

@@ -30,14 +30,28 @@ import traitlets
 MAX_SETTINGS = 3
 
 
+def is_choice(control) -> bool:
+    """A selection widget (ToggleButtons, Dropdown…): its step index is its `index` trait."""
+    return hasattr(control, "options") and hasattr(control, "index")
+
+
+def choice_values(control) -> list:
+    return [o[1] if isinstance(o, tuple) else o for o in control.options]
+
+
 def grid_index(control) -> int:
-    """The step index of a slider's value (the browser computes the same)."""
+    """The step index of a control's value (the browser computes the same)."""
+    if is_choice(control):
+        return int(control.index)
     return int(round((control.value - control.min) / control.step))
 
 
-def grid_value(control, index: int) -> float:
-    """The slider value at a step index, as the scene computes with it (10 decimals: no 0.30000000000000004)."""
-    return round(control.min + index * control.step, 10)
+def grid_value(control, index: int):
+    """The control value at a step index, as the scene computes with it (10 decimals: no 0.30000000000000004)."""
+    if is_choice(control):
+        return choice_values(control)[index]
+    value = round(control.min + index * control.step, 10)
+    return int(value) if isinstance(control.value, int) else value
 
 
 def snap(control, value: float) -> float:
@@ -45,7 +59,15 @@ def snap(control, value: float) -> float:
 
 
 def grid_size(control) -> int:
+    if is_choice(control):
+        return len(control.options)
     return int(round((control.max - control.min) / control.step)) + 1
+
+
+def grid_spec(control) -> dict:
+    if is_choice(control):
+        return {"min": 0, "step": 1, "count": grid_size(control)}
+    return {"min": control.min, "step": control.step, "count": grid_size(control)}
 
 
 class LiveFigure(anywidget.AnyWidget):
@@ -55,8 +77,10 @@ class LiveFigure(anywidget.AnyWidget):
     width = traitlets.Int(600).tag(sync=True)
     height = traitlets.Int(400).tag(sync=True)
     box = traitlets.List([0, 0, 1, 1]).tag(sync=True)            # axes: left, top, width, height (px)
-    # [{name, data?, mode: all|prefix|point|at, color, lw, marker?, ms?, alpha?}], drawn in order;
-    # `data` names the frame array (default: name). prefix/point/at follow the iteration k.
+    # [{name, data?, mode: all|prefix|point|at, color, lw, dash?, marker?, ms?, alpha?, arrow?, head?,
+    #   space?: data|pixels, clip?: [l, t, w, h]}], drawn in order. `data` names the frame array
+    # (default: name); prefix/point/at follow the iteration k; "pixels" layers hold figure
+    # pixels (top-left origin) that Python projected, for log-scale or 3-D axes.
     layers = traitlets.List().tag(sync=True)
     controls = traitlets.List().tag(sync=True)                     # [{min, step, count}] per setting
     description = traitlets.Unicode("figure").tag(sync=True)
@@ -72,29 +96,36 @@ class LiveFigure(anywidget.AnyWidget):
         and `live_background(level) -> (png bytes, xlim, ylim)`."""
         if not 1 <= len(settings) <= MAX_SETTINGS:
             raise ValueError(f"a LiveFigure takes 1 to {MAX_SETTINGS} setting sliders, got {len(settings)}")
-        width, height = (int(round(v)) for v in fig.bbox.size)
-        x0, y0, w, h = ax.get_window_extent().bounds
-        super().__init__(
-            width=width, height=height, box=[x0, height - y0 - h, w, h], layers=list(layers),
-            controls=[{"min": c.min, "step": c.step, "count": grid_size(c)} for c in settings],
-            description=description)
+        super().__init__(layers=list(layers), controls=[grid_spec(c) for c in settings],
+                         description=description)
         self.source, self.settings, self.iteration = source, list(settings), iteration
+        self.fig, self.ax = fig, ax
+        self.measure()
         self.sent_keys: set[tuple] = set()
         self.sent_levels: set[int] = set()
         self.views = 0          # browser models that said hello: a live front end exists
         self.frames_sent = 0
         for n, control in enumerate(self.settings):
-            setattr(self, f"s{n}", control.value)
-            widgets.jsdlink((control, "value"), (self, f"s{n}"))
-            control.observe(lambda change: self.top_up(), "value")
+            trait = "index" if is_choice(control) else "value"
+            setattr(self, f"s{n}", getattr(control, trait))
+            widgets.jsdlink((control, trait), (self, f"s{n}"))
+            control.observe(lambda change: self.top_up(), trait)
         if iteration is not None:
             self.k = iteration.value
             widgets.jsdlink((iteration, "value"), (self, "k"))
         self.on_msg(self._on_message)
 
+    def measure(self) -> None:
+        """Figure size and the data axes' box in CSS pixels (top-left origin), as laid out now."""
+        width, height = (int(round(v)) for v in self.fig.bbox.size)
+        x0, y0, w, h = self.ax.get_window_extent().bounds
+        self.width, self.height, self.box = width, height, [x0, height - y0 - h, w, h]
+
     # --- kernel side of the protocol -------------------------------------------------------
     def _on_message(self, widget, content, buffers):
         if isinstance(content, dict) and content.get("type") == "hello":
+            with self.source.lock:
+                self.measure()        # after the scene's layout was frozen (aspect, constrained)
             self.views += 1
             self.sent_keys.clear()
             self.sent_levels.clear()
@@ -168,3 +199,25 @@ def background_png(fig, hidden) -> bytes:
     finally:
         for artist, visible in zip(hidden, was):
             artist.set_visible(visible)
+
+
+def to_pixels(ax, x, y) -> np.ndarray:
+    """Data → figure pixels with a top-left origin (what a "pixels" layer holds), any scale."""
+    x, y = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    shown = ax.transData.transform(np.column_stack([x.ravel(), y.ravel()]))
+    shown[:, 1] = ax.figure.bbox.height - shown[:, 1]
+    return shown.reshape(*x.shape, 2)
+
+
+def project_3d(ax3d, x, y, z) -> np.ndarray:
+    """3-D data → figure pixels (top-left origin) through the axes' current view."""
+    from mpl_toolkits.mplot3d import proj3d
+
+    x, y, z = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (x, y, z)))
+    px, py, _ = proj3d.proj_transform(x.ravel(), y.ravel(), z.ravel(), ax3d.get_proj())
+    return to_pixels(ax3d, px, py).reshape(*x.shape, 2)
+
+
+def clip_box(ax) -> list[float]:
+    x0, y0, w, h = ax.get_window_extent().bounds
+    return [x0, ax.figure.bbox.height - y0 - h, w, h]

@@ -37,13 +37,14 @@ async function onMessage(s, msg, buffers) {
   } else {
     return;
   }
-  for (const redraw of s.redraws) redraw();
+  if (s.pending) for (const redraw of s.redraws) redraw(); // only if the shown setting was waiting
 }
 
 const PT = 96 / 72; // matplotlib sizes are in points; figures are rendered at 96 DPI
 
 function marker(ctx, kind, x, y, size) {
   const r = (size * PT) / 2;
+  ctx.setLineDash([]);
   ctx.beginPath();
   if (kind === "o") {
     ctx.arc(x, y, r, 0, 2 * Math.PI);
@@ -58,6 +59,22 @@ function marker(ctx, kind, x, y, size) {
       ctx[i === 0 ? "moveTo" : "lineTo"](x + rr * Math.cos(a), y + rr * Math.sin(a));
     }
   }
+  ctx.closePath();
+  ctx.fill();
+}
+
+function arrow(ctx, [x0, y0], [x1, y1], head) {  // a shaft and a filled head at the end
+  const length = Math.hypot(x1 - x0, y1 - y0);
+  if (!(length > 0.5)) return;
+  const ux = (x1 - x0) / length, uy = (y1 - y0) / length, h = Math.min(head, length);
+  ctx.beginPath();
+  ctx.moveTo(x0, y0);
+  ctx.lineTo(x1 - ux * h * 0.8, y1 - uy * h * 0.8);
+  ctx.stroke();
+  ctx.beginPath();
+  ctx.moveTo(x1, y1);
+  ctx.lineTo(x1 - ux * h - uy * h * 0.45, y1 - uy * h + ux * h * 0.45);
+  ctx.lineTo(x1 - ux * h + uy * h * 0.45, y1 - uy * h - ux * h * 0.45);
   ctx.closePath();
   ctx.fill();
 }
@@ -87,7 +104,7 @@ function points(layer, frame, k) {
 function render({ model, el }) {
   // Each view keeps its own frames: anywidget hands initialize and every render a different
   // model wrapper, so nothing here is shared. The hello asks the kernel to (re)send them.
-  const s = { frames: new Map(), backgrounds: new Map(), redraws: new Set() };
+  const s = { frames: new Map(), backgrounds: new Map(), redraws: new Set(), pending: true };
   const onCustom = (msg, buffers) => onMessage(s, msg, buffers);
   model.on("msg:custom", onCustom);
   const width = model.get("width"), height = model.get("height");
@@ -121,28 +138,35 @@ function render({ model, el }) {
       return Math.max(0, Math.min(c.count - 1, i));
     }).join(",");
     const frame = s.frames.get(key);
+    s.pending = true;
     if (!frame) { if (!s.frames.size) drawFallback(); return; } // arrives with the kernel's reply
     const k = Math.max(0, model.get("k"));
     const zoom = frame.zoom ? frame.zoom.data[Math.min(k, frame.zoom.data.length - 1)] : 0;
     const bg = s.backgrounds.get(zoom);
     if (!bg) return;
+    s.pending = false;
     const [left, top, boxW, boxH] = model.get("box");
     const [x0, x1] = bg.xlim, [y0, y1] = bg.ylim;
     const X = (x) => left + ((x - x0) / (x1 - x0)) * boxW;
     const Y = (y) => top + boxH - ((y - y0) / (y1 - y0)) * boxH;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.drawImage(bg.image, 0, 0, width, height);
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(left, top, boxW, boxH);
-    ctx.clip();
     for (const layer of model.get("layers")) {
-      const pts = points(layer, frame, k).map(([x, y]) => [X(x), Y(y)]);
+      // "data" layers map through the background's axis limits onto the axes box; "pixels"
+      // layers are figure pixels already (Python projected them: log or 3-D axes).
+      const map = layer.space === "pixels" ? ([x, y]) => [x, y] : ([x, y]) => [X(x), Y(y)];
+      const clip = layer.clip || (layer.space === "pixels" ? null : [left, top, boxW, boxH]);
+      const pts = points(layer, frame, k).map(map);
+      ctx.save();
+      if (clip) { ctx.beginPath(); ctx.rect(...clip); ctx.clip(); }
       ctx.globalAlpha = layer.alpha ?? 1;
       ctx.strokeStyle = ctx.fillStyle = layer.color;
-      if (layer.lw > 0 && pts.length > 1) {
-        ctx.lineWidth = layer.lw * PT;
-        ctx.lineJoin = ctx.lineCap = "round";
+      ctx.lineWidth = (layer.lw || 1) * PT;
+      ctx.lineJoin = ctx.lineCap = "round";
+      if (layer.dash) { ctx.setLineDash(layer.dash.map((d) => d * PT)); ctx.lineCap = "butt"; }
+      if (layer.arrow) {
+        for (let i = 0; i + 1 < pts.length; i += 2) arrow(ctx, pts[i], pts[i + 1], layer.head || 9);
+      } else if (layer.lw > 0 && pts.length > 1) {
         ctx.beginPath();
         let pen = false;
         for (const [x, y] of pts) {
@@ -155,8 +179,8 @@ function render({ model, el }) {
       if (layer.marker) {
         for (const [x, y] of pts) if (Number.isFinite(x) && Number.isFinite(y)) marker(ctx, layer.marker, x, y, layer.ms);
       }
+      ctx.restore();
     }
-    ctx.restore();
     canvas.dataset.frame = `${key}|${k}`;
   }
 

@@ -1,12 +1,15 @@
 """Part 2 scene: descent on the bowl x1² + 2x2², contours and surface, with both partial arrows."""
 from __future__ import annotations
 
+import html
+
 import ipywidgets as widgets
 import numpy as np
 
 from course_lib import gradient
 
 from . import style
+from .live import LiveFigure, background_png, clip_box, project_3d, snap
 from .scene import TraceScene, make_figure, make_stepper, require_in_range, slider
 from .tables import trace_table
 
@@ -30,7 +33,7 @@ class BowlExplorer(TraceScene):
         self.play, self.step_button, self.reset_button = make_stepper(N_STEPS)
         self.table = widgets.HTML(layout=widgets.Layout(max_height="200px", overflow="auto"))
 
-        fig = make_figure(780, 380, margins=(60, 48, 10, 62))
+        fig = make_figure(780, 380, margins=(60, 48, 10, 62), browser_drawn=True)
         grid = np.linspace(-LIMIT, LIMIT, 61)
         g1, g2 = np.meshgrid(grid, grid)
         # bowl takes one point: evaluate it on the grid point by point (61² calls, once per build)
@@ -63,25 +66,40 @@ class BowlExplorer(TraceScene):
         ax3d.set_zlabel("f", fontsize=style.FONT_SIZE)
         ax3d.tick_params(labelsize=style.FONT_SIZE)
         ax3d.view_init(elev=28, azim=-60)
+        blue, green = style.OKABE_ITO["blue"], style.OKABE_ITO["green"]
+        box3d = clip_box(ax3d)
+        self.caption = widgets.HTML(layout=widgets.Layout(min_height="66px"))
+        self.live = LiveFigure(self, fig, ax, settings=[self.start_x1, self.start_x2, self.lr],
+                               iteration=self.play, description=self.title, layers=[
+            {"name": "path", "mode": "prefix", "color": style.PATH, "lw": 1.4, "marker": "o", "ms": 4},
+            {"name": "dot", "data": "path", "mode": "point", "color": style.DOT, "lw": 0, "marker": "o", "ms": 10},
+            {"name": "arrow_x1", "mode": "at", "color": blue, "lw": 2.5, "arrow": True},
+            {"name": "arrow_x2", "mode": "at", "color": green, "lw": 2.5, "arrow": True},
+            {"name": "path3d", "mode": "prefix", "space": "pixels", "clip": box3d, "color": style.PATH,
+             "lw": 1.4, "marker": "o", "ms": 3},
+            {"name": "dot3d", "data": "path3d", "mode": "point", "space": "pixels", "clip": box3d,
+             "color": style.DOT, "lw": 0, "marker": "o", "ms": 8},
+        ])
         super().__init__(fig, controls=[self.start_x1, self.start_x2, self.lr, self.play,
-                                        self.step_button, self.reset_button], below=[self.table])
+                                        self.step_button, self.reset_button], below=[self.table],
+                         view=widgets.VBox([self.caption, self.live]))
         self._start([self.start_x1, self.start_x2, self.lr],
                     moving=[self.path, self.dot, self.arrows, *self.arrow_labels, self.path3d, self.dot3d,
                             ax.title])
 
     def _recompute(self):
-        start = (self.start_x1.value, self.start_x2.value)
+        start = (snap(self.start_x1, self.start_x1.value), snap(self.start_x2, self.start_x2.value))
         self.trace = gradient.gradient_descent_nd(gradient.bowl, gradient.bowl_gradient, start,
-                                                  self.lr.value, n_iter=N_STEPS)
+                                                  snap(self.lr, self.lr.value), n_iter=N_STEPS)
         self.points = np.array([s.x for s in self.trace] + [self.trace[-1].new_x])
 
     def update(self, x0=None, lr=None, iteration=None):
         with self.play.hold_trait_notifications():
             if x0 is not None:
-                self.start_x1.value = require_in_range("x0[0]", x0[0], -LIMIT, LIMIT)
-                self.start_x2.value = require_in_range("x0[1]", x0[1], -LIMIT, LIMIT)
+                self.start_x1.value = snap(self.start_x1, require_in_range("x0[0]", x0[0], -LIMIT, LIMIT))
+                self.start_x2.value = snap(self.start_x2, require_in_range("x0[1]", x0[1], -LIMIT, LIMIT))
             if lr is not None:
-                self.lr.value = require_in_range("lr", lr, self.lr.min, self.lr.max)
+                self.lr.value = snap(self.lr, require_in_range("lr", lr, self.lr.min, self.lr.max))
             if iteration is not None:
                 self.play.value = int(require_in_range("iteration", iteration, 0, N_STEPS))
         return self
@@ -112,13 +130,44 @@ class BowlExplorer(TraceScene):
         self.arrow_labels[1].set_text(f"∂f/∂x2 = {grad[1]:.2f}")
         self.path3d.set_data_3d(shown[:, 0], shown[:, 1], heights)
         self.dot3d.set_data_3d([point[0]], [point[1]], [fx])
-        self.ax.set_title(f"step {k}: (x1, x2) = ({point[0]:.2f}, {point[1]:.2f}), f = {fx:.3f}\n"
-                          f"arrows: −∂f/∂x1 = −2·x1 and −∂f/∂x2 = −4·x2 (× {ARROW_SCALE})",
-                          fontsize=style.TITLE_SIZE, loc="left")
+        headline = f"step {k}: (x1, x2) = ({point[0]:.2f}, {point[1]:.2f}), f = {fx:.3f}"
+        legend = f"arrows: −∂f/∂x1 = −2·x1 and −∂f/∂x2 = −4·x2 (× {ARROW_SCALE})"
+        self.ax.set_title(f"{headline}\n{legend}", fontsize=style.TITLE_SIZE, loc="left")
+        blue, green = style.OKABE_ITO["blue"], style.OKABE_ITO["green"]
+        self.caption.value = (
+            f'<div style="font-size:13px;line-height:1.45"><b>{html.escape(headline)}</b><br>'
+            f'<span style="color:{blue}">■ ∂f/∂x1 = {grad[0]:.2f}</span> &nbsp; '
+            f'<span style="color:{green}">■ ∂f/∂x2 = {grad[1]:.2f}</span><br>{html.escape(legend)}</div>')
         self.redraw()
         self.table.value = trace_table(self.trace[:max(k, 1)], ["iteration", "x", "fx", "grad", "new_x"],
                                        decimals=2, headers=["Iter", "(x1, x2)", "f", "(∂f/∂x1, ∂f/∂x2)",
                                                             "new (x1, x2)"]).html
+
+
+    # --- what the browser draws (LiveFigure): every (x1, x2, η) one slider away, 31 steps each ---
+    def live_frames(self, values):
+        settings = np.array(values, dtype=float)
+        points = gradient.descent_paths_nd(gradient.bowl_gradient, settings[:, :2], settings[:, 2], N_STEPS)
+        grads = np.array([[gradient.bowl_gradient(p) for p in run] for run in points])
+        heights = np.array([[gradient.bowl(p) for p in run] for run in points])
+        downhill = -ARROW_SCALE * grads
+        zero = np.zeros_like(downhill[..., 0])
+        arrow_x1 = np.stack([points, points + np.stack([downhill[..., 0], zero], axis=-1)], axis=-2)
+        arrow_x2 = np.stack([points, points + np.stack([zero, downhill[..., 1]], axis=-1)], axis=-2)
+        with self.lock:
+            path3d = project_3d(self.ax3d, points[..., 0], points[..., 1], heights)
+        return {"path": points, "arrow_x1": arrow_x1, "arrow_x2": arrow_x2, "path3d": path3d}
+
+    def live_background(self, level):
+        moving = [self.path, self.dot, self.arrows, *self.arrow_labels, self.path3d, self.dot3d]
+        with self.lock:
+            title = self.ax.get_title(loc="left")
+            self.ax.set_title("", loc="left")
+            try:
+                png = background_png(self.fig, moving)
+            finally:
+                self.ax.set_title(title, fontsize=style.TITLE_SIZE, loc="left")
+        return png, self.ax.get_xlim(), self.ax.get_ylim()
 
 
 def bowl_explorer(x0=(3.0, 2.0), lr: float = 0.1) -> BowlExplorer:

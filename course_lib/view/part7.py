@@ -1,12 +1,15 @@
 """Part 7 scenes: activations and vanishing gradients, and an MLP learning the digits live."""
 from __future__ import annotations
 
+import html
+
 import ipywidgets as widgets
 import numpy as np
 
 from course_lib import data, mlp
 
 from . import style
+from .live import LiveFigure, background_png, clip_box, snap, to_pixels
 from .scene import Scene, autograding, make_figure, require_in_range, slider
 
 ACTIVATION_LABELS = {"relu": "ReLU", "sigmoid": "sigmoid", "square": "x²"}
@@ -22,7 +25,7 @@ class ActivationExplorer(Scene):
                              0.05, 1.0, 0.05)
         self.depth = widgets.IntSlider(value=int(require_in_range("depth", depth, 1, 100)), min=1, max=100,
                                        description="depth (layers)", style={"description_width": "initial"})
-        fig = make_figure(860, 340, margins=(80, 50, 16, 34))
+        fig = make_figure(860, 340, margins=(80, 50, 16, 34), browser_drawn=True)
         with style.figure_style():
             self.ax, self.ax_depth = fig.subplots(1, 2, gridspec_kw={"wspace": 0.3})
         self.grid = np.linspace(-3, 3, 241)
@@ -39,9 +42,21 @@ class ActivationExplorer(Scene):
         (self.product_dot,) = self.ax_depth.plot([], [], "o", color=style.DOT, ms=9)
         self.ax_depth.legend(loc="lower left", frameon=False, fontsize=style.FONT_SIZE)
         style.style_axes(self.ax_depth, "depth (layers the blame passes through)", "blame left")
-        super().__init__(fig, controls=[self.activation, self.factor, self.depth])
+        box = clip_box(self.ax_depth)
+        self.caption = widgets.HTML(layout=widgets.Layout(min_height="24px"))
+        self.live = LiveFigure(self, fig, self.ax, settings=[self.activation, self.factor, self.depth],
+                               description=self.title, layers=[
+            {"name": "f", "mode": "all", "color": style.OKABE_ITO["blue"], "lw": 2.5},
+            {"name": "df", "mode": "all", "color": style.OKABE_ITO["vermillion"], "lw": 2.5, "dash": [3.7, 1.6]},
+            {"name": "product", "mode": "all", "space": "pixels", "clip": box,
+             "color": style.OKABE_ITO["purple"], "lw": 2},
+            {"name": "product_dot", "mode": "all", "space": "pixels", "clip": box, "color": style.DOT,
+             "lw": 0, "marker": "o", "ms": 9},
+        ])
+        super().__init__(fig, controls=[self.activation, self.factor, self.depth],
+                         view=widgets.VBox([self.caption, self.live]))
         for control in (self.activation, self.factor, self.depth):
-            control.observe(lambda change: self._draw(), "value")
+            control.observe(self._on_control, "value")
         self._draw()
         self._finish([self.f_line, self.df_line, self.product_line, self.product_dot, self.ax.title,
                       self.ax_depth.title])
@@ -53,30 +68,72 @@ class ActivationExplorer(Scene):
                     raise ValueError(f"activation must be one of {list(mlp.ACTIVATIONS)}, got {activation!r}")
                 self.activation.value = activation
             if factor is not None:
-                self.factor.value = require_in_range("factor", factor, 0.05, 1.0)
+                self.factor.value = snap(self.factor, require_in_range("factor", factor, 0.05, 1.0))
             if depth is not None:
                 self.depth.value = int(require_in_range("depth", depth, 1, 100))
         return self
 
-    def _draw(self):
-        f, df = mlp.ACTIVATIONS[self.activation.value]
-        values, slopes = np.asarray(f(self.grid), float), np.asarray(df(self.grid), float)
-        self.f_line.set_data(self.grid, values)
-        self.df_line.set_data(self.grid, slopes)
+    def _on_control(self, change):
+        with self.lock:
+            self._draw()
+
+    def _curves(self, activation):
+        f, df = mlp.ACTIVATIONS[activation]
+        return np.asarray(f(self.grid), float), np.asarray(df(self.grid), float)
+
+    def _set_activation_view(self, activation):
+        values, slopes = self._curves(activation)
         both = np.concatenate([values, slopes])
         self.ax.set_ylim(both.min() - 0.3, min(both.max(), 9.0) + 0.3)
         self.ax.set_xlim(-3, 3)
-        self.ax.set_title(f"{ACTIVATION_LABELS[self.activation.value]} and its derivative",
-                          fontsize=style.TITLE_SIZE)
+        self.ax.set_title(f"{ACTIVATION_LABELS[activation]} and its derivative", fontsize=style.TITLE_SIZE)
+
+    def _products(self, factor):
         depths = np.arange(1, self.depth.max + 1)
-        products = np.array([mlp.vanishing_product(self.factor.value, int(d)) for d in depths])
-        self.product_line.set_data(depths, products)
-        self.product = mlp.vanishing_product(self.factor.value, self.depth.value)
+        return depths, np.array([mlp.vanishing_product(factor, int(d)) for d in depths])
+
+    def _draw(self):
+        values, slopes = self._curves(self.activation.value)
+        self.f_line.set_data(self.grid, values)
+        self.df_line.set_data(self.grid, slopes)
+        self._set_activation_view(self.activation.value)
+        factor = snap(self.factor, self.factor.value)
+        self.product_line.set_data(*self._products(factor))
+        self.product = mlp.vanishing_product(factor, self.depth.value)
         self.product_dot.set_data([self.depth.value], [self.product])
         self.ax_depth.set_ylim(1e-60, 10)  # fixed: a factor change then only moves the curve
-        self.ax_depth.set_title(f"{self.factor.value:g} ** {self.depth.value} = {self.product:.3g}",
-                                fontsize=style.TITLE_SIZE)
+        headline = f"{factor:g} ** {self.depth.value} = {self.product:.3g}"
+        self.ax_depth.set_title(headline, fontsize=style.TITLE_SIZE)
+        self.caption.value = (f'<div style="font-size:13px">blame left after {self.depth.value} layers: '
+                              f"<b>{html.escape(headline)}</b></div>")
         self.redraw()
+
+    # --- what the browser draws (LiveFigure): each activation's curves, every factor^depth ---
+    def live_frames(self, values):
+        names = [value[0] for value in values]
+        order = list(mlp.ACTIVATIONS)
+        curves = [self._curves(name) for name in names]
+        with self.lock:
+            products = [to_pixels(self.ax_depth, *self._products(factor)) for _, factor, _ in values]
+            dots = [to_pixels(self.ax_depth, [depth], [mlp.vanishing_product(factor, int(depth))])
+                    for _, factor, depth in values]
+        return {"f": np.array([np.column_stack([self.grid, v]) for v, _ in curves]),
+                "df": np.array([np.column_stack([self.grid, d]) for _, d in curves]),
+                "product": np.array(products), "product_dot": np.array(dots),
+                "zoom": np.array([[order.index(name)] for name in names])}
+
+    def live_background(self, level):
+        """One background per activation (its own y range and title)."""
+        activation = list(mlp.ACTIVATIONS)[level]
+        moving = [self.f_line, self.df_line, self.product_line, self.product_dot, self.ax_depth.title]
+        with self.lock:
+            self._set_activation_view(activation)
+            try:
+                png = background_png(self.fig, moving)
+                limits = self.ax.get_xlim(), self.ax.get_ylim()
+            finally:
+                self._set_activation_view(self.activation.value)
+        return png, *limits
 
 
 def activation_explorer(factor: float = 0.3, depth: int = 10) -> ActivationExplorer:
