@@ -139,8 +139,12 @@ def test_badge_opens_notebook_01_as_a_learner_finds_it(binder_env):
         errors = [(c["id"], c["errors"]) for c in cells if c["errors"]]
         assert errors == [], f"error output in notebook 01 (see {shot}): {errors}"
         assert [c["source"][:40] for c in cells if c["source"].strip() and c["count"] is None] == []
-        canvases = page.locator(".jupyter-matplotlib canvas, .jupyter-matplotlib-figure canvas")
-        assert canvases.count() > 0, "no ipympl figure rendered: is the widget backend active?"
+        # Notebook 01's scenes are LiveFigures (anywidget): each canvas draws a frame the
+        # kernel computed (data-frame is set only then), so the widget front end works here.
+        live = ".course-live-figure canvas"
+        assert page.locator(live).count() > 0, "no live figure rendered: is anywidget's lab extension there?"
+        page.wait_for_function(f"() => [...document.querySelectorAll({live!r})].every((c) => c.dataset.frame)",
+                               timeout=60_000)
 
         # nbgrader's Validate button (server side: nbgrader validate on the saved file).
         page.keyboard.press("Control+s")
