@@ -27,7 +27,7 @@ import ipywidgets as widgets
 import numpy as np
 import traitlets
 
-MAX_SETTINGS = 3
+MAX_SETTINGS = 5
 
 
 def is_choice(control) -> bool:
@@ -81,6 +81,9 @@ class LiveFigure(anywidget.AnyWidget):
     #   space?: data|pixels, clip?: [l, t, w, h]}], drawn in order. `data` names the frame array
     # (default: name); prefix/point/at follow the iteration k; "pixels" layers hold figure
     # pixels (top-left origin) that Python projected, for log-scale or 3-D axes.
+    # Diagram layers have a `kind` (segments | circles | text): fixed geometry in the spec,
+    # per-frame style indices (int arrays) or strings (a list, one entry per key: the value
+    # function returns {name: [per key: [per step k: [per item: str]]]} for mode "at").
     layers = traitlets.List().tag(sync=True)
     controls = traitlets.List().tag(sync=True)                     # [{min, step, count}] per setting
     description = traitlets.Unicode("figure").tag(sync=True)
@@ -88,6 +91,8 @@ class LiveFigure(anywidget.AnyWidget):
     s0 = traitlets.Float(0.0).tag(sync=True)
     s1 = traitlets.Float(0.0).tag(sync=True)
     s2 = traitlets.Float(0.0).tag(sync=True)
+    s3 = traitlets.Float(0.0).tag(sync=True)
+    s4 = traitlets.Float(0.0).tag(sync=True)
     k = traitlets.Int(0).tag(sync=True)
 
     def __init__(self, source, fig, ax, *, settings, layers, iteration=None, description="figure"):
@@ -171,14 +176,20 @@ class LiveFigure(anywidget.AnyWidget):
                 self.sent_levels.add(level)
 
     def _send_frames(self, keys, arrays) -> None:
-        specs, buffers = [], []
+        specs, buffers, texts = [], [], {}
         for name, array in arrays.items():
+            if isinstance(array, list):          # strings (diagram labels): one entry per key
+                if len(array) != len(keys):
+                    raise ValueError(f"frame texts {name!r} have {len(array)} entries for {len(keys)} keys")
+                texts[name] = array
+                continue
             array = np.ascontiguousarray(array, dtype=np.int16 if name == "zoom" else np.float32)
             if array.shape[0] != len(keys):
                 raise ValueError(f"frame array {name!r} has {array.shape[0]} rows for {len(keys)} keys")
             specs.append({"name": name, "shape": list(array.shape), "dtype": str(array.dtype)})
             buffers.append(memoryview(array).cast("B"))
-        self.send({"type": "frames", "keys": [list(k) for k in keys], "arrays": specs}, buffers=buffers)
+        self.send({"type": "frames", "keys": [list(k) for k in keys], "arrays": specs, "texts": texts},
+                  buffers=buffers)
         self.sent_keys.update(keys)
         self.frames_sent += len(keys)
 

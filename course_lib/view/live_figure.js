@@ -26,6 +26,7 @@ async function onMessage(s, msg, buffers) {
         const size = a.shape.slice(1).reduce((x, y) => x * y, 1);
         frame[a.name] = { data: a.data.subarray(n * size, (n + 1) * size), shape: a.shape.slice(1) };
       }
+      for (const [name, perKey] of Object.entries(msg.texts || {})) frame[name] = { strings: perKey[n] };
       s.frames.set(key.join(","), frame);
     });
   } else if (msg.type === "background") {
@@ -77,6 +78,71 @@ function arrow(ctx, [x0, y0], [x1, y1], head) {  // a shaft and a filled head at
   ctx.lineTo(x1 - ux * h + uy * h * 0.45, y1 - uy * h - ux * h * 0.45);
   ctx.closePath();
   ctx.fill();
+}
+
+// Diagram layers: fixed geometry from the layer spec, per-frame styles or strings.
+//   segments: spec.segments [[p0, p1], ...], spec.styles [{color, lw}], frame array: style index per item
+//   circles:  spec.centers [p, ...], spec.radius (pt), spec.edge, spec.lw, spec.styles [{fill}], same
+//   text:     spec.positions [p, ...], frame strings per item (lines split on \n), spec.color(s),
+//             spec.size (pt), spec.ha / spec.va, spec.box (a fill colour behind the text, or none)
+function itemsAt(layer, frame, k) {
+  const item = frame[layer.data || layer.name];
+  if (!item) return null;
+  if (item.strings) return layer.mode === "at" ? item.strings[Math.min(k, item.strings.length - 1)] : item.strings;
+  const { data, shape } = item;
+  if (layer.mode === "at") {
+    const q = shape[1], row = Math.min(k, shape[0] - 1);
+    return Array.from(data.subarray(row * q, (row + 1) * q));
+  }
+  return Array.from(data);
+}
+
+function drawItems(ctx, layer, frame, k, map) {
+  const items = itemsAt(layer, frame, k);
+  if (!items) return;
+  ctx.save();
+  ctx.setLineDash([]);
+  if (layer.kind === "segments") {
+    ctx.lineCap = "round";
+    layer.segments.forEach(([a, b], i) => {
+      const style = layer.styles[items[i]] || layer.styles[0];
+      const [x0, y0] = map(a), [x1, y1] = map(b);
+      ctx.strokeStyle = style.color;
+      ctx.lineWidth = style.lw * PT;
+      ctx.beginPath(); ctx.moveTo(x0, y0); ctx.lineTo(x1, y1); ctx.stroke();
+    });
+  } else if (layer.kind === "circles") {
+    layer.centers.forEach((c, i) => {
+      const style = layer.styles[items[i]] || layer.styles[0];
+      const [x, y] = map(c);
+      ctx.beginPath();
+      ctx.arc(x, y, layer.radius * PT, 0, 2 * Math.PI);
+      ctx.fillStyle = style.fill; ctx.fill();
+      ctx.strokeStyle = layer.edge; ctx.lineWidth = layer.lw * PT; ctx.stroke();
+    });
+  } else if (layer.kind === "text") {
+    const size = layer.size * PT, lineHeight = size * 1.2;
+    ctx.font = `${layer.weight || "normal"} ${size}px DejaVu Sans, sans-serif`;
+    ctx.textAlign = layer.ha || "center";
+    ctx.textBaseline = "middle";
+    layer.positions.forEach((p, i) => {
+      const text = items[i];
+      if (!text) return;
+      const lines = String(text).split("\n");
+      const [x, y] = map(p);
+      const top = y - ((lines.length - 1) * lineHeight) / 2;
+      if (layer.box) {
+        const w = Math.max(...lines.map((l) => ctx.measureText(l).width)) + 0.3 * size;
+        const left = ctx.textAlign === "center" ? x - w / 2 : ctx.textAlign === "left" ? x - 0.15 * size : x - w + 0.15 * size;
+        ctx.globalAlpha = 0.85; ctx.fillStyle = layer.box;
+        ctx.fillRect(left, top - lineHeight / 2, w, lines.length * lineHeight);
+        ctx.globalAlpha = 1;
+      }
+      ctx.fillStyle = (layer.colors && layer.colors[i]) || layer.color || "black";
+      lines.forEach((line, j) => ctx.fillText(line, x, top + j * lineHeight));
+    });
+  }
+  ctx.restore();
 }
 
 function points(layer, frame, k) {
@@ -152,6 +218,7 @@ function render({ model, el }) {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.drawImage(bg.image, 0, 0, width, height);
     for (const layer of model.get("layers")) {
+      if (layer.kind) { drawItems(ctx, layer, frame, k, layer.space === "pixels" ? ([x, y]) => [x, y] : ([x, y]) => [X(x), Y(y)]); continue; }
       // "data" layers map through the background's axis limits onto the axes box; "pixels"
       // layers are figure pixels already (Python projected them: log or 3-D axes).
       const map = layer.space === "pixels" ? ([x, y]) => [x, y] : ([x, y]) => [X(x), Y(y)];
@@ -184,7 +251,7 @@ function render({ model, el }) {
     canvas.dataset.frame = `${key}|${k}`;
   }
 
-  const events = ["change:s0", "change:s1", "change:s2", "change:k"];
+  const events = ["change:s0", "change:s1", "change:s2", "change:s3", "change:s4", "change:k"];
   for (const event of events) model.on(event, draw);
   s.redraws.add(draw);
   draw();
