@@ -11,7 +11,9 @@ from course_lib.errors import CourseInputError
 from course_lib.view import style
 from course_lib.view.live import grid_index, grid_size, grid_value, project_3d, snap, to_pixels
 from course_lib.view.part2 import N_STEPS as N_BOWL, bowl_explorer
+from course_lib.view.part3 import EDGE_STYLES, chain_graph_explorer
 from course_lib.view.part7 import activation_explorer
+from matplotlib.colors import to_hex
 from course_lib.view.part1 import N_STEPS, descent_explorer, reach_of, two_valley_explorer
 
 
@@ -218,3 +220,23 @@ def test_activation_frames_follow_each_control():
         assert f"{factor:g} ** {depth} = {scene.product:.3g}" in scene.caption.value
     png, xlim, ylim = scene.live_background(1)
     assert ylim == pytest.approx((-0.2548, 1.2526), abs=1e-3) and scene.activation.value == "relu"
+
+
+def test_chain_graph_frames_carry_the_labels_and_colours_of_every_blame_step():
+    scene = chain_graph_explorer()
+    wire = Wire(scene.live)
+    scene.live._on_message(scene.live, {"type": "hello"}, [])
+    content = wire.of("frames")[0][0]
+    keys = [tuple(k) for k in content["keys"]]
+    assert len(keys) == 81 + 81 - 1
+    arrays = frames_by_key(wire)
+    for x1, x2, step in [(1.0, 0.5, 0), (1.0, 0.5, 4), (-1.35, 0.5, 11), (1.0, 1.95, 7)]:
+        scene.update(x1=x1, x2=x2, blame_step=step)
+        key = (grid_index(scene.x1), grid_index(scene.x2))
+        n = keys.index(key)
+        assert content["texts"]["node_labels"][n][step] == [t.get_text() for t in scene.node_labels]
+        assert content["texts"]["edge_labels"][n][step] == [t.get_text() for t in scene.edge_labels]
+        colours = [to_hex(EDGE_STYLES[int(i)][0]) for i in arrays[key]["edges"][step]]
+        assert colours == [to_hex(c) for c in scene.edges.get_colors()]
+        assert sum(arrays[key]["nodes"][step]) == len(scene.known_grads())
+        assert f"{scene.graph.nodes[-1].data:.4g}" in content["texts"]["node_labels"][n][step][-1]

@@ -1,15 +1,22 @@
 """Part 3 scene: the computation graph of f = ((2x1 + x2)² + 3x2²)³, values forward, blame backward."""
 from __future__ import annotations
 
+import html
+
+import ipywidgets as widgets
 import numpy as np
 from matplotlib.collections import LineCollection
 
 from course_lib import autodiff
 
 from . import style
+from .live import LiveFigure, background_png, snap
 from .scene import Scene, make_figure, make_stepper, require_in_range, slider
 
 LIMIT = 2.0
+EDGE_STYLES = [(style.MUTED, 1.5), (style.OKABE_ITO["blue"], 2.5), (style.HIGHLIGHT, 4.0)]  # hidden, revealed, current
+NODE_FACES = ["white", style.OKABE_ITO["yellow"]]                                            # blame pending, complete
+NODE_AREA = 4200    # scatter size in pt²
 
 
 def layered_positions(graph) -> dict[str, tuple[float, float]]:
@@ -49,7 +56,7 @@ class ChainGraphExplorer(Scene):
         self.backward_order = list(reversed(range(len(self.graph.edges))))
         self.play, self.step_button, self.reset_button = make_stepper(len(self.graph.edges), 900)
 
-        fig = make_figure(820, 400)
+        fig = make_figure(820, 400, browser_drawn=True)
         with style.figure_style():
             self.ax = ax = fig.add_subplot()
         style.blank_axes(ax, " ")
@@ -61,37 +68,55 @@ class ChainGraphExplorer(Scene):
         segments = [(self.positions[e.source_id], self.positions[e.target_id]) for e in self.graph.edges]
         self.edges = LineCollection(segments, colors=style.MUTED, linewidths=1.5, zorder=1)
         ax.add_collection(self.edges)
+        self.label_spots = [(0.45 * a[0] + 0.55 * b[0], 0.45 * a[1] + 0.55 * b[1]) for a, b in segments]
         self.edge_labels = [
-            ax.text(0.45 * a[0] + 0.55 * b[0], 0.45 * a[1] + 0.55 * b[1], "", ha="center", va="center",
-                    fontsize=style.FONT_SIZE, color=style.OKABE_ITO["blue"], zorder=3,
-                    bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
-            for a, b in segments]
+            ax.text(x, y, "", ha="center", va="center", fontsize=style.FONT_SIZE, color=style.OKABE_ITO["blue"],
+                    zorder=3, bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
+            for x, y in self.label_spots]
         centres = np.array([self.positions[n.id] for n in self.graph.nodes])
-        self.nodes = ax.scatter(centres[:, 0], centres[:, 1], s=4200, c="white",
+        self.nodes = ax.scatter(centres[:, 0], centres[:, 1], s=NODE_AREA, c="white",
                                 edgecolors=style.CURVE, linewidths=1.5, zorder=2)
         self.node_labels = [ax.text(x, y, "", ha="center", va="center", fontsize=style.FONT_SIZE, zorder=4)
                             for x, y in centres]
-        super().__init__(fig, controls=[self.x1, self.x2, self.play, self.step_button, self.reset_button])
+        self.caption = widgets.HTML(layout=widgets.Layout(min_height="24px"))
+        self.live = LiveFigure(self, fig, ax, settings=[self.x1, self.x2], iteration=self.play,
+                               description=self.title, layers=[
+            {"kind": "segments", "name": "edges", "mode": "at", "segments": [list(map(list, seg)) for seg in segments],
+             "styles": [{"color": c, "lw": w} for c, w in EDGE_STYLES]},
+            {"kind": "circles", "name": "nodes", "mode": "at", "centers": centres.tolist(),
+             "radius": float(np.sqrt(NODE_AREA)) / 2, "edge": style.CURVE, "lw": 1.5,
+             "styles": [{"fill": f} for f in NODE_FACES]},
+            {"kind": "text", "name": "edge_labels", "mode": "at", "positions": [list(p) for p in self.label_spots],
+             "color": style.OKABE_ITO["blue"], "size": style.FONT_SIZE, "box": "white"},
+            {"kind": "text", "name": "node_labels", "mode": "at", "positions": centres.tolist(),
+             "color": "black", "size": style.FONT_SIZE},
+        ])
+        super().__init__(fig, controls=[self.x1, self.x2, self.play, self.step_button, self.reset_button],
+                         view=widgets.VBox([self.caption, self.live]))
         for control in (self.x1, self.x2):
             control.observe(self._on_values, "value")
-        self.play.observe(lambda change: self._draw(), "value")
+        self.play.observe(self._on_step, "value")
         self._draw()
         self._finish([self.edges, *self.edge_labels, self.nodes, *self.node_labels, ax.title])
 
     def _compute(self):
-        values = autodiff.chain_function_graph(self.x1.value, self.x2.value)
-        self.graph = autodiff.graph(values["f"])
+        self.graph = graph_at(snap(self.x1, self.x1.value), snap(self.x2, self.x2.value))
 
     def _on_values(self, change):
-        self._compute()
-        self._draw()
+        with self.lock:
+            self._compute()
+            self._draw()
+
+    def _on_step(self, change):
+        with self.lock:
+            self._draw()
 
     def update(self, x1=None, x2=None, blame_step=None):
         with self.play.hold_trait_notifications():
             if x1 is not None:
-                self.x1.value = require_in_range("x1", x1, -LIMIT, LIMIT)
+                self.x1.value = snap(self.x1, require_in_range("x1", x1, -LIMIT, LIMIT))
             if x2 is not None:
-                self.x2.value = require_in_range("x2", x2, -LIMIT, LIMIT)
+                self.x2.value = snap(self.x2, require_in_range("x2", x2, -LIMIT, LIMIT))
             if blame_step is not None:
                 self.play.value = int(require_in_range("blame_step", blame_step, 0, self.play.max))
         return self
@@ -100,49 +125,76 @@ class ChainGraphExplorer(Scene):
         return self.backward_order[:self.play.value]
 
     def known_grads(self) -> set[str]:
-        """Nodes whose blame is complete: the output, and any node all of whose out-edges are revealed."""
-        revealed = set(self.revealed_edges())
-        done = {self.graph.nodes[-1].id}
-        for node in self.graph.nodes:
-            outs = [i for i, e in enumerate(self.graph.edges) if e.source_id == node.id]
-            if outs and all(i in revealed for i in outs):
-                done.add(node.id)
-        return done
+        return known_grads(self.graph, self.revealed_edges())
 
     def _draw(self):
-        graph = self.graph
-        revealed = self.revealed_edges()
-        current = revealed[-1] if revealed else None
-        known = self.known_grads()
-        colours, widths = [], []
-        for i, edge in enumerate(graph.edges):
-            label = self.edge_labels[i]
-            if i == current:
-                colours.append(style.HIGHLIGHT), widths.append(4.0)
-            elif i in revealed:
-                colours.append(style.OKABE_ITO["blue"]), widths.append(2.5)
-            else:
-                colours.append(style.MUTED), widths.append(1.5)
-            label.set_text(f"×{edge.local_derivative:.4g}" if i in revealed else "")
-        self.edges.set_colors(colours)
-        self.edges.set_linewidths(widths)
-        for node, text in zip(graph.nodes, self.node_labels):
-            grad = f"\n∂f = {node.grad:.4g}" if node.id in known else ""
-            text.set_text(f"{node_name(node)}\n{node.data:.4g}{grad}")
-        faces = [style.OKABE_ITO["yellow"] if n.id in known else "white" for n in graph.nodes]
-        self.nodes.set_facecolors(faces)
-        if current is None:
-            title = (f"forward: x1 = {self.x1.value:.2f}, x2 = {self.x2.value:.2f} → "
-                     f"f = {graph.nodes[-1].data:.4g}.  Step to pass the blame back, one edge at a time.")
-        else:
-            edge = graph.edges[current]
-            source = next(n for n in graph.nodes if n.id == edge.source_id)
-            target = next(n for n in graph.nodes if n.id == edge.target_id)
-            title = (f"blame step {self.play.value}/{len(graph.edges)}: ∂f/∂{node_name(source)} += "
-                     f"∂f/∂{node_name(target)} × local = {target.grad:.4g} × {edge.local_derivative:.4g} "
-                     f"= {target.grad * edge.local_derivative:.4g}")
-        self.ax.set_title(title, fontsize=style.TITLE_SIZE)
+        view = blame_view(self.graph, self.backward_order, self.play.value,
+                          snap(self.x1, self.x1.value), snap(self.x2, self.x2.value))
+        self.edges.set_colors([EDGE_STYLES[i][0] for i in view["edge_styles"]])
+        self.edges.set_linewidths([EDGE_STYLES[i][1] for i in view["edge_styles"]])
+        for label, text in zip(self.edge_labels, view["edge_texts"]):
+            label.set_text(text)
+        for label, text in zip(self.node_labels, view["node_texts"]):
+            label.set_text(text)
+        self.nodes.set_facecolors([NODE_FACES[i] for i in view["node_styles"]])
+        self.ax.set_title(view["title"], fontsize=style.TITLE_SIZE)
+        self.caption.value = f'<div style="font-size:13px"><b>{html.escape(view["title"])}</b></div>'
         self.redraw()
+
+    # --- what the browser draws (LiveFigure): every (x1, x2) one slider away, every blame step ---
+    def live_frames(self, values):
+        steps = range(self.play.max + 1)
+        views = [[blame_view(graph_at(x1, x2), self.backward_order, k, x1, x2) for k in steps]
+                 for x1, x2 in values]
+        return {"edges": np.array([[v["edge_styles"] for v in run] for run in views]),
+                "nodes": np.array([[v["node_styles"] for v in run] for run in views]),
+                "edge_labels": [[v["edge_texts"] for v in run] for run in views],
+                "node_labels": [[v["node_texts"] for v in run] for run in views]}
+
+    def live_background(self, level):
+        moving = [self.edges, *self.edge_labels, self.nodes, *self.node_labels, self.ax.title]
+        with self.lock:
+            png = background_png(self.fig, moving)
+        return png, self.ax.get_xlim(), self.ax.get_ylim()
+
+
+def graph_at(x1: float, x2: float):
+    return autodiff.graph(autodiff.chain_function_graph(x1, x2)["f"])
+
+
+def known_grads(graph, revealed) -> set[str]:
+    """Nodes whose blame is complete: the output, and any node all of whose out-edges are revealed."""
+    revealed = set(revealed)
+    done = {graph.nodes[-1].id}
+    for node in graph.nodes:
+        outs = [i for i, e in enumerate(graph.edges) if e.source_id == node.id]
+        if outs and all(i in revealed for i in outs):
+            done.add(node.id)
+    return done
+
+
+def blame_view(graph, backward_order, step: int, x1: float, x2: float) -> dict:
+    """What the scene shows after `step` blame steps: style indices, labels and the title."""
+    revealed = backward_order[:step]
+    current = revealed[-1] if revealed else None
+    known = known_grads(graph, revealed)
+    edge_styles = [2 if i == current else 1 if i in revealed else 0 for i in range(len(graph.edges))]
+    edge_texts = [f"×{edge.local_derivative:.4g}" if i in revealed else "" for i, edge in enumerate(graph.edges)]
+    node_texts = [f"{node_name(node)}\n{node.data:.4g}" + (f"\n∂f = {node.grad:.4g}" if node.id in known else "")
+                  for node in graph.nodes]
+    node_styles = [1 if node.id in known else 0 for node in graph.nodes]
+    if current is None:
+        title = (f"forward: x1 = {x1:.2f}, x2 = {x2:.2f} → f = {graph.nodes[-1].data:.4g}.  "
+                 f"Step to pass the blame back, one edge at a time.")
+    else:
+        edge = graph.edges[current]
+        source = next(n for n in graph.nodes if n.id == edge.source_id)
+        target = next(n for n in graph.nodes if n.id == edge.target_id)
+        title = (f"blame step {step}/{len(graph.edges)}: ∂f/∂{node_name(source)} += "
+                 f"∂f/∂{node_name(target)} × local = {target.grad:.4g} × {edge.local_derivative:.4g} "
+                 f"= {target.grad * edge.local_derivative:.4g}")
+    return {"edge_styles": edge_styles, "edge_texts": edge_texts, "node_texts": node_texts,
+            "node_styles": node_styles, "title": title}
 
 
 def chain_graph_explorer(x1: float = 1.0, x2: float = 0.5) -> ChainGraphExplorer:
