@@ -27,7 +27,7 @@ import ipywidgets as widgets
 import numpy as np
 import traitlets
 
-MAX_SETTINGS = 5
+MAX_SETTINGS = 6
 
 
 def is_choice(control) -> bool:
@@ -78,7 +78,7 @@ class LiveFigure(anywidget.AnyWidget):
     height = traitlets.Int(400).tag(sync=True)
     box = traitlets.List([0, 0, 1, 1]).tag(sync=True)            # axes: left, top, width, height (px)
     # [{name, data?, mode: all|prefix|point|at, color, lw, dash?, marker?, ms?, alpha?, arrow?, head?,
-    #   space?: data|pixels, clip?: [l, t, w, h]}], drawn in order. `data` names the frame array
+    #   space?: data|pixels, clip?: [l, t, w, h], cap?: round|butt}], drawn in order. `data` names the frame array
     # (default: name); prefix/point/at follow the iteration k; "pixels" layers hold figure
     # pixels (top-left origin) that Python projected, for log-scale or 3-D axes.
     # Diagram layers have a `kind` (segments | circles | text): fixed geometry in the spec,
@@ -93,6 +93,7 @@ class LiveFigure(anywidget.AnyWidget):
     s2 = traitlets.Float(0.0).tag(sync=True)
     s3 = traitlets.Float(0.0).tag(sync=True)
     s4 = traitlets.Float(0.0).tag(sync=True)
+    s5 = traitlets.Float(0.0).tag(sync=True)
     k = traitlets.Int(0).tag(sync=True)
 
     def __init__(self, source, fig, ax, *, settings, layers, iteration=None, description="figure"):

@@ -5,7 +5,7 @@
 // Python computes everything: the frames (point arrays per control setting, from course_lib's
 // math), the backgrounds (PNG per zoom level, with their axis limits) and the axes box.
 // This file only maps data coordinates linearly onto that box and strokes lines and markers.
-// The sliders are jsdlink-ed to the traits s0..s2 (settings) and k (iteration).
+// The sliders are jsdlink-ed to the traits s0..s5 (settings) and k (iteration).
 
 const TYPED = { float32: Float32Array, float64: Float64Array, int16: Int16Array, int32: Int32Array };
 
@@ -230,6 +230,7 @@ function render({ model, el }) {
       ctx.strokeStyle = ctx.fillStyle = layer.color;
       ctx.lineWidth = (layer.lw || 1) * PT;
       ctx.lineJoin = ctx.lineCap = "round";
+      if (layer.cap) ctx.lineCap = layer.cap;   // "butt": a thick segment drawn as a bar
       if (layer.dash) { ctx.setLineDash(layer.dash.map((d) => d * PT)); ctx.lineCap = "butt"; }
       if (layer.arrow) {
         for (let i = 0; i + 1 < pts.length; i += 2) arrow(ctx, pts[i], pts[i + 1], layer.head || 9);
@@ -251,7 +252,7 @@ function render({ model, el }) {
     canvas.dataset.frame = `${key}|${k}`;
   }
 
-  const events = ["change:s0", "change:s1", "change:s2", "change:s3", "change:s4", "change:k"];
+  const events = ["change:s0", "change:s1", "change:s2", "change:s3", "change:s4", "change:s5", "change:k"];
   for (const event of events) model.on(event, draw);
   s.redraws.add(draw);
   draw();

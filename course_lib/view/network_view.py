@@ -8,6 +8,8 @@ from matplotlib.collections import LineCollection
 from course_lib import network
 
 from . import style
+from .style import DPI
+from .live import LiveFigure, background_png, clip_box, snap, to_pixels
 from .scene import Scene, make_figure, make_stepper, require_in_range, slider
 from .tables import show_table
 
@@ -30,6 +32,15 @@ WEIGHT_RANGES = {"w1": (-2.0, 3.0), "w2": (-2.0, 4.0), "w3": (-2.0, 3.0), "w4": 
 def example_choices():
     return [(f"example {i + 1}: (x1, x2) = ({e.x1:g}, {e.x2:g}), y_true = {e.y_true:g}", i)
             for i, e in enumerate(network.DATASET)]
+
+
+def weight_label(name: str, value: float) -> str:
+    return f"{name} = {value:.4g}"
+
+
+def node_label(name: str, fw) -> str:
+    values = {"x1": fw.x1, "x2": fw.x2, "h1": fw.h1, "h2": fw.h2, "y_pred": fw.y_pred, "Error": fw.error}
+    return "bias\n1" if name == "1" else f"{name}\n{values[name]:.4g}"
 
 
 class NetworkDiagram:
@@ -61,16 +72,36 @@ class NetworkDiagram:
 
     def show(self, weights, fw, highlight: str | None = None):
         for name, label in self.weight_labels.items():
-            label.set_text(f"{name} = {getattr(weights, name):.4g}")
-        values = {"x1": fw.x1, "x2": fw.x2, "h1": fw.h1, "h2": fw.h2, "1": 1.0, "y_pred": fw.y_pred,
-                  "Error": fw.error}
+            label.set_text(weight_label(name, getattr(weights, name)))
         for name, text in self.node_labels.items():
-            text.set_text(f"{name}\n{values[name]:.4g}" if name != "1" else "bias\n1")
+            text.set_text(node_label(name, fw))
         lit = set(PATHS.get(highlight, ()))
         self.edges.set_colors([style.HIGHLIGHT if k in lit else style.MUTED for k in self.keys])
         self.edges.set_linewidths([4.0 if k in lit else 1.8 for k in self.keys])
         for name, label in self.weight_labels.items():
             label.set_color(style.HIGHLIGHT if name == highlight else style.OKABE_ITO["blue"])
+
+
+# The prediction bars' y range, picked from the setting alone so the browser's frames and the
+# static figure agree: the smallest top and bottom on these ladders that hold every bar with
+# 10% to spare. They reach the slider box's extremes (y_pred from about −410 to 600).
+BAR_TOPS = (30, 40, 60, 80, 120, 160, 250, 350, 500, 700)
+BAR_BOTTOMS = (0, 10, 30, 60, 120, 250, 500)
+
+
+def bar_level(predictions) -> int:
+    top = 1.1 * max([*predictions, *(e.y_true for e in network.DATASET)])
+    bottom = 1.1 * max(0.0, -min(predictions))
+    if top > BAR_TOPS[-1] or bottom > BAR_BOTTOMS[-1]:
+        raise ValueError(f"predictions {predictions} are beyond the bar chart's y range")
+    i = next(n for n, t in enumerate(BAR_TOPS) if t >= top)
+    j = next(n for n, b in enumerate(BAR_BOTTOMS) if b >= bottom)
+    return i * len(BAR_BOTTOMS) + j
+
+
+def bar_limits(level: int) -> tuple[float, float]:
+    i, j = divmod(level, len(BAR_BOTTOMS))
+    return -BAR_BOTTOMS[j], BAR_TOPS[i]
 
 
 class NetworkExplorer(Scene):
@@ -85,31 +116,38 @@ class NetworkExplorer(Scene):
             self.weight_sliders[name] = slider(name, value, low, high, 0.01, ".3f")
         self.example = widgets.Dropdown(options=example_choices(), value=0, description="diagram shows",
                                         style={"description_width": "initial"})
-        fig = make_figure(860, 380, margins=None)
+        fig = make_figure(860, 380, margins=None, browser_drawn=True)
         with style.figure_style():
             grid = fig.add_gridspec(1, 2, width_ratios=[2.0, 1.0])
             self.ax = fig.add_subplot(grid[0])
             self.ax_pred = fig.add_subplot(grid[1])
         self.diagram = NetworkDiagram(self.ax)
         labels = [f"({e.x1:g}, {e.x2:g})" for e in network.DATASET]
-        positions = np.arange(len(network.DATASET))
-        self.target_bars = self.ax_pred.bar(positions - 0.2, [e.y_true for e in network.DATASET], 0.4,
+        self.bar_x = np.arange(len(network.DATASET)) + 0.2
+        self.target_bars = self.ax_pred.bar(self.bar_x - 0.4, [e.y_true for e in network.DATASET], 0.4,
                                             color=style.OKABE_ITO["sky_blue"], label="y_true", hatch="//",
                                             edgecolor="white")
-        self.pred_bars = self.ax_pred.bar(positions + 0.2, [0.0] * len(positions), 0.4,
+        self.pred_bars = self.ax_pred.bar(self.bar_x, [0.0] * len(self.bar_x), 0.4,
                                           color=style.OKABE_ITO["vermillion"], label="y_pred")
-        self.ax_pred.set_xticks(positions, labels)
+        self.ax_pred.set_xticks(self.bar_x - 0.2, labels)
         style.style_axes(self.ax_pred, "input (x1, x2)", "output")
         self.ax_pred.legend(loc="upper left", frameon=False, fontsize=style.FONT_SIZE)
-        super().__init__(fig, controls=[*self.weight_sliders.values(), self.example])
-        for control in (*self.weight_sliders.values(), self.example):
+        self.caption = widgets.HTML(layout=widgets.Layout(min_height="24px"))
+        self.settings = [*self.weight_sliders.values(), self.example]
+        self.live = LiveFigure(self, fig, self.ax, settings=self.settings, description=self.title, layers=[])
+        super().__init__(fig, controls=self.settings, view=widgets.VBox([self.caption, self.live]))
+        for control in self.settings:
             control.observe(lambda change: self._draw(), "value")
         self._draw()
-        self._finish([*self.diagram.artists(), *self.pred_bars, self.ax.title])
+        self.moving = [*self.diagram.weight_labels.values(), *self.diagram.node_labels.values(),
+                       *self.pred_bars, self.ax.title]
+        self._finish(self.moving)
+        self.live.layers = self._live_layers()     # positions as laid out for good by _finish
 
     @property
     def weights(self):
-        return network.Weights(*(self.weight_sliders[n].value for n in network.NAMES))
+        return network.Weights(*(snap(self.weight_sliders[n], self.weight_sliders[n].value)
+                                 for n in network.NAMES))
 
     def update(self, example=None, **weights):
         unknown = set(weights) - set(network.NAMES)
@@ -118,26 +156,80 @@ class NetworkExplorer(Scene):
         with self.example.hold_trait_notifications():
             for name, value in weights.items():
                 low, high = WEIGHT_RANGES[name]
-                self.weight_sliders[name].value = require_in_range(name, value, low, high)
+                control = self.weight_sliders[name]
+                control.value = snap(control, require_in_range(name, value, low, high))
             if example is not None:
                 self.example.value = int(require_in_range("example", example, 0, len(network.DATASET) - 1))
         return self
 
     def _draw(self):
-        weights = self.weights
-        results = network.forward_dataset(weights)
-        self.diagram.show(weights, results[self.example.value])
-        for bar, fw in zip(self.pred_bars, results):
-            bar.set_height(fw.y_pred)
-        top = max([fw.y_pred for fw in results] + [e.y_true for e in network.DATASET])
-        bottom = min([fw.y_pred for fw in results] + [0.0])
-        low, high = self.ax_pred.get_ylim()
-        if top > high or bottom < low or top < 0.4 * high:  # rescale rarely: a rescale is a full redraw
-            self.ax_pred.set_ylim(bottom * 1.25, top * 1.25)
-        self.total_error = network.total_squared_error(weights)
-        self.ax.set_title(f"total squared error over the 3 examples = {self.total_error:.4g}",
-                          fontsize=style.TITLE_SIZE)
-        self.redraw()
+        with self.lock:
+            weights = self.weights
+            results = network.forward_dataset(weights)
+            self.diagram.show(weights, results[self.example.value])
+            for bar, fw in zip(self.pred_bars, results):
+                bar.set_height(fw.y_pred)
+            self.ax_pred.set_ylim(*bar_limits(bar_level([fw.y_pred for fw in results])))
+            self.total_error = network.total_squared_error(weights)
+            headline = f"total squared error over the 3 examples = {self.total_error:.4g}"
+            self.ax.set_title(headline, fontsize=style.TITLE_SIZE)
+            self.caption.value = f'<div style="font-size:13px"><b>{headline}</b></div>'
+            self.redraw()
+
+    # --- what the browser draws (LiveFigure): labels and bars for every setting one move away ---
+    def _live_layers(self):
+        renderer = self.fig.canvas.get_renderer()
+        to_data = self.ax.transData.inverted()
+        # matplotlib places the weight labels by their baseline; the browser centres its texts
+        centres = [to_data.transform(label.get_window_extent(renderer).get_points().mean(axis=0)).tolist()
+                   for label in self.diagram.weight_labels.values()]
+        (left, _), (right, _) = to_pixels(self.ax_pred, [0.0, 0.4], [0.0, 0.0])
+        node_colour = next(iter(self.diagram.node_labels.values())).get_color()
+        return [
+            {"name": "nodes", "kind": "text", "positions": [list(p) for p in NODES.values()],
+             "size": style.FONT_SIZE, "color": node_colour},
+            {"name": "weights", "kind": "text", "positions": centres, "size": style.FONT_SIZE,
+             "color": style.OKABE_ITO["blue"], "box": "white"},
+            {"name": "pred", "mode": "all", "space": "pixels", "clip": [float(v) for v in clip_box(self.ax_pred)],
+             "color": style.OKABE_ITO["vermillion"], "lw": float(right - left) * 72 / DPI, "cap": "butt"},
+        ]
+
+    def live_frames(self, values):
+        """values: (w1, …, w5, example) per key. Labels as the static figure writes them; bars
+        as pixel polylines (base, top, gap per bar), projected at each key's bar y range."""
+        nodes, labels, predictions = [], [], []
+        for *ws, example in values:
+            weights = network.Weights(*ws)
+            results = network.forward_dataset(weights)
+            nodes.append([node_label(name, results[example]) for name in NODES])
+            labels.append([weight_label(name, getattr(weights, name)) for name in LABEL_AT])
+            predictions.append([fw.y_pred for fw in results])
+        levels = np.array([bar_level(p) for p in predictions])
+        tops = np.array(predictions)
+        xs = np.tile(np.repeat(self.bar_x, 3), (len(values), 1))
+        ys = np.stack([np.zeros_like(tops), tops, np.full_like(tops, np.nan)], axis=2).reshape(len(values), -1)
+        bars = np.empty((len(values), xs.shape[1], 2))
+        with self.lock:
+            shown = self.ax_pred.get_ylim()
+            try:
+                for level in np.unique(levels):
+                    self.ax_pred.set_ylim(*bar_limits(level))
+                    rows = levels == level
+                    bars[rows] = to_pixels(self.ax_pred, xs[rows], ys[rows])
+            finally:
+                self.ax_pred.set_ylim(*shown)
+        return {"nodes": nodes, "weights": labels, "pred": bars, "zoom": levels[:, None]}
+
+    def live_background(self, level):
+        """The diagram's nodes and edges, the targets and axes, at one bar y range."""
+        with self.lock:
+            shown = self.ax_pred.get_ylim()
+            self.ax_pred.set_ylim(*bar_limits(level))
+            try:
+                png = background_png(self.fig, self.moving)
+            finally:
+                self.ax_pred.set_ylim(*shown)
+            return png, self.ax.get_xlim(), self.ax.get_ylim()
 
 
 def network_explorer(weights=network.INITIAL_WEIGHTS) -> NetworkExplorer:
