@@ -64,6 +64,7 @@ def test_frames_hold_the_forward_pass_the_static_figure_shows(sent, example, wei
     assert shown[list(NODES).index("Error")] == f"Error\n{results[example].error:.4g}"
     assert texts[key]["weights"] == [label.get_text() for label in scene.diagram.weight_labels.values()]
     assert texts[key]["weights"][4] == f"w5 = {weights[4]:.4g}"
+    assert f"= {network.total_squared_error(network.Weights(*weights)):.4g}<" in scene.caption.value
     level = int(frames[key]["zoom"][0])
     assert scene.ax_pred.get_ylim() == bar_limits(level)
     predictions = [fw.y_pred for fw in results]

@@ -134,10 +134,10 @@ class NetworkExplorer(Scene):
         self.ax_pred.legend(loc="upper left", frameon=False, fontsize=style.FONT_SIZE)
         self.caption = widgets.HTML(layout=widgets.Layout(min_height="24px"))
         self.settings = [*self.weight_sliders.values(), self.example]
+        for control in self.settings:   # before LiveFigure's: the caption first, then the frames
+            control.observe(lambda change: self._draw(), "value")
         self.live = LiveFigure(self, fig, self.ax, settings=self.settings, description=self.title, layers=[])
         super().__init__(fig, controls=self.settings, view=widgets.VBox([self.caption, self.live]))
-        for control in self.settings:
-            control.observe(lambda change: self._draw(), "value")
         self._draw()
         self.moving = [*self.diagram.weight_labels.values(), *self.diagram.node_labels.values(),
                        *self.pred_bars, self.ax.title]
