@@ -21,11 +21,17 @@ class Wire:
     """Stands in for the comm: records what the kernel sends to the browser."""
 
     def __init__(self, live):
-        self.messages = []
+        self.live, self.messages = live, []
         live.send = lambda content, buffers=None: self.messages.append((content, buffers))
 
     def of(self, kind):
+        assert self.live.wait_idle(), "the top-up worker did not finish"
+        assert self.live.error is None, self.live.error
         return [(c, b) for c, b in self.messages if c["type"] == kind]
+
+    def clear(self):
+        assert self.live.wait_idle()
+        self.messages.clear()
 
     def keys(self):
         return [tuple(k) for c, _ in self.of("frames") for k in c["keys"]]
@@ -71,13 +77,14 @@ def test_nothing_is_sent_before_a_browser_view_says_hello():
     scene = descent_explorer()
     wire = Wire(scene.live)
     scene.start.value = 2.0
-    assert wire.messages == [] and scene.live.views == 0
+    assert wire.of("frames") == wire.of("background") == [] and scene.live.views == 0
 
 
 def test_hello_sends_the_current_background_first_then_every_setting_one_slider_away():
     scene = descent_explorer()
     wire = Wire(scene.live)
     scene.live._on_message(scene.live, {"type": "hello"}, [])
+    wire.live.wait_idle()
     first = wire.messages[0][0]
     assert first["type"] == "background" and first["level"] == 0        # the view shown now
     keys = wire.keys()
@@ -88,11 +95,11 @@ def test_hello_sends_the_current_background_first_then_every_setting_one_slider_
     used = {int(v) for f in frames_by_key(wire).values() for v in f["zoom"]}
     assert sent_levels == used and max(used) > 10                       # η up to 1.2 diverges far
 
-    wire.messages.clear()
+    wire.clear()
     scene.start.value = -1.5                                            # the learner moves x₀
     new = set(wire.keys())
     assert new == {(25, j) for j in range(120)} - {(25, 9)}             # only the new column
-    wire.messages.clear()
+    wire.clear()
     scene.start.value = 3.0
     assert wire.keys() == []                                            # all there already
 
@@ -240,3 +247,14 @@ def test_chain_graph_frames_carry_the_labels_and_colours_of_every_blame_step():
         assert colours == [to_hex(c) for c in scene.edges.get_colors()]
         assert sum(arrays[key]["nodes"][step]) == len(scene.known_grads())
         assert f"{scene.graph.nodes[-1].data:.4g}" in content["texts"]["node_labels"][n][step][-1]
+
+
+def test_a_failing_top_up_is_reported_to_the_view_not_swallowed(monkeypatch):
+    scene = two_valley_explorer()
+    wire = Wire(scene.live)
+    monkeypatch.setattr(scene, "live_frames", lambda values: 1 / 0)
+    scene.live._on_message(scene.live, {"type": "hello"}, [])
+    assert scene.live.wait_idle()
+    errors = [c for c, _ in wire.messages if c["type"] == "error"]
+    assert len(errors) == 1 and "ZeroDivisionError" in errors[0]["text"]
+    assert "ZeroDivisionError" in scene.live.error

@@ -20,6 +20,7 @@ the scene's static PNG.
 from __future__ import annotations
 
 import base64
+import threading
 from pathlib import Path
 
 import anywidget
@@ -111,6 +112,9 @@ class LiveFigure(anywidget.AnyWidget):
         self.sent_levels: set[int] = set()
         self.views = 0          # browser models that said hello: a live front end exists
         self.frames_sent = 0
+        self.error = None       # the last top-up's failure, if any
+        self._wake = threading.Condition()
+        self._wanted, self._fresh, self._busy, self._worker = None, False, False, None
         for n, control in enumerate(self.settings):
             trait = "index" if is_choice(control) else "value"
             setattr(self, f"s{n}", getattr(control, trait))
@@ -133,9 +137,7 @@ class LiveFigure(anywidget.AnyWidget):
             with self.source.lock:
                 self.measure()        # after the scene's layout was frozen (aspect, constrained)
             self.views += 1
-            self.sent_keys.clear()
-            self.sent_levels.clear()
-            self.top_up()
+            self.top_up(fresh=True)
 
     def key(self) -> tuple:
         return tuple(grid_index(c) for c in self.settings)
@@ -148,21 +150,55 @@ class LiveFigure(anywidget.AnyWidget):
                 keys.append(key[:axis] + (i,) + key[axis + 1:])
         return list(dict.fromkeys(keys))
 
-    def top_up(self) -> int:
-        """Send the frames (and backgrounds) of the cross not yet in the browser; return how many."""
+    def top_up(self, fresh: bool = False) -> None:
+        """Ask for the cross of the current setting. A worker thread computes and sends it, the
+        latest request winning: a slider dragged through many values costs one top-up per
+        pause, and neither the caption's update nor a running cell waits for it.
+        fresh: the browser has nothing yet (a new view), send everything again."""
         if not self.views:
-            return 0
-        with self.source.lock:      # backgrounds are renders of the scene's figure
-            return self._top_up()
+            return
+        with self._wake:
+            self._wanted = self.key()
+            self._fresh = self._fresh or fresh
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._work, name="live-figure-top-up", daemon=True)
+                self._worker.start()
+            self._wake.notify_all()
 
-    def _top_up(self) -> int:
-        keys = [k for k in self.cross(self.key()) if k not in self.sent_keys]
+    def wait_idle(self, timeout: float = 60.0) -> bool:
+        """Block until every requested top-up is sent (tests and benchmarks)."""
+        with self._wake:
+            return self._wake.wait_for(lambda: self._wanted is None and not self._busy, timeout)
+
+    def _work(self) -> None:
+        while True:
+            with self._wake:
+                self._wake.wait_for(lambda: self._wanted is not None)
+                key, fresh = self._wanted, self._fresh
+                self._wanted, self._fresh, self._busy = None, False, True
+            try:
+                with self.source.lock:      # backgrounds are renders of the scene's figure
+                    if fresh:
+                        self.sent_keys.clear()
+                        self.sent_levels.clear()
+                    self._top_up(key)
+            except Exception as error:      # noqa: BLE001 - shown to the learner, never silent
+                self.error = f"{type(error).__name__}: {error}"
+                self.log.exception("LiveFigure top-up failed")
+                self.send({"type": "error", "text": f"this figure could not be updated ({self.error})"})
+            finally:
+                with self._wake:
+                    self._busy = False
+                    self._wake.notify_all()
+
+    def _top_up(self, current: tuple) -> int:
+        keys = [k for k in self.cross(current) if k not in self.sent_keys]
         if not keys:
             return 0
         values = [tuple(grid_value(c, i) for c, i in zip(self.settings, key)) for key in keys]
         arrays = self.source.live_frames(values)
         zoom = arrays.get("zoom", np.zeros((len(keys), 1), dtype=int))
-        now = keys.index(self.key()) if self.key() in keys else 0
+        now = keys.index(current) if current in keys else 0
         self._send_backgrounds(zoom[now])       # what the current setting shows, first
         self._send_frames(keys, arrays)
         self._send_backgrounds(zoom)            # then every zoom level the new frames reach

@@ -29,6 +29,9 @@ async function onMessage(s, msg, buffers) {
       for (const [name, perKey] of Object.entries(msg.texts || {})) frame[name] = { strings: perKey[n] };
       s.frames.set(key.join(","), frame);
     });
+  } else if (msg.type === "error") {  // the kernel could not compute frames: say so on the figure
+    s.error = msg.text;
+    s.pending = true;
   } else if (msg.type === "background") {
     const blob = new Blob([buffers[0]], { type: "image/png" });
     const image = new Image();
@@ -248,6 +251,10 @@ function render({ model, el }) {
         for (const [x, y] of pts) if (Number.isFinite(x) && Number.isFinite(y)) marker(ctx, layer.marker, x, y, layer.ms);
       }
       ctx.restore();
+    }
+    if (s.error) {
+      ctx.font = "13px sans-serif"; ctx.fillStyle = "#D55E00"; ctx.textAlign = "left"; ctx.textBaseline = "top";
+      ctx.fillText(s.error, 8, 6);
     }
     canvas.dataset.frame = `${key}|${k}`;
   }
