@@ -124,6 +124,8 @@ class Scene:
         rows = [*above]
         if controls:
             rows.append(widgets.HBox(list(controls), layout=widgets.Layout(flex_flow="row wrap")))
+        if view is not None:    # captions centre over the figure, not over the whole output
+            view.layout.width = f"{fig.bbox.width:.0f}px"
         rows.append(fig.canvas if view is None else view)
         rows.extend(below)
         self.widget = widgets.VBox(rows)
