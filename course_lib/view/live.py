@@ -20,6 +20,8 @@ the scene's static PNG.
 from __future__ import annotations
 
 import base64
+import contextlib
+import html
 import threading
 from pathlib import Path
 
@@ -269,3 +271,25 @@ def project_3d(ax3d, x, y, z) -> np.ndarray:
 def clip_box(ax) -> list[float]:
     x0, y0, w, h = ax.get_window_extent().bounds
     return [x0, ax.figure.bbox.height - y0 - h, w, h]
+
+
+def caption_html(headline: str, detail: str = "", *, centred: bool = False, colour: str = "black") -> str:
+    """The dynamic title a live scene shows above its figure: a bold headline, an optional line."""
+    align = "text-align:center;" if centred else ""
+    second = f"<br>{html.escape(detail)}" if detail else ""
+    return (f'<div style="{align}font-size:13px;line-height:1.4;color:{colour}">'
+            f"<b>{html.escape(headline)}</b>{second}</div>")
+
+
+@contextlib.contextmanager
+def swapped_title(ax, text: str, loc: str = "center"):
+    """The axes show `text` as title inside the block (a background's static title), then theirs again."""
+    title = {"center": ax.title, "left": ax._left_title, "right": ax._right_title}[loc]
+    old_text, old_colour = title.get_text(), title.get_color()
+    title.set_text(text)
+    title.set_color("black")
+    try:
+        yield
+    finally:
+        title.set_text(old_text)
+        title.set_color(old_colour)

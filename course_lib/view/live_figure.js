@@ -41,7 +41,7 @@ async function onMessage(s, msg, buffers) {
   } else {
     return;
   }
-  if (s.pending) for (const redraw of s.redraws) redraw(); // only if the shown setting was waiting
+  if (s.pending && s.redraw) s.redraw(); // only if the shown setting was waiting
 }
 
 const PT = 96 / 72; // matplotlib sizes are in points; figures are rendered at 96 DPI
@@ -173,7 +173,7 @@ function points(layer, frame, k) {
 function render({ model, el }) {
   // Each view keeps its own frames: anywidget hands initialize and every render a different
   // model wrapper, so nothing here is shared. The hello asks the kernel to (re)send them.
-  const s = { frames: new Map(), backgrounds: new Map(), redraws: new Set(), pending: true };
+  const s = { frames: new Map(), backgrounds: new Map(), redraw: null, pending: true };
   const onCustom = (msg, buffers) => onMessage(s, msg, buffers);
   model.on("msg:custom", onCustom);
   const width = model.get("width"), height = model.get("height");
@@ -261,13 +261,13 @@ function render({ model, el }) {
 
   const events = ["change:s0", "change:s1", "change:s2", "change:s3", "change:s4", "change:s5", "change:k"];
   for (const event of events) model.on(event, draw);
-  s.redraws.add(draw);
+  s.redraw = draw;
   draw();
   model.send({ type: "hello" });
   return () => {
     for (const event of events) model.off(event, draw);
     model.off("msg:custom", onCustom);
-    s.redraws.clear();
+    s.redraw = null;
   };
 }
 

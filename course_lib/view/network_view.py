@@ -9,7 +9,7 @@ from course_lib import network
 
 from . import style
 from .style import DPI
-from .live import LiveFigure, background_png, clip_box, snap, to_pixels
+from .live import LiveFigure, background_png, caption_html, clip_box, snap, to_pixels
 from .scene import Scene, make_figure, make_stepper, require_in_range, slider
 from .tables import show_table
 
@@ -135,7 +135,7 @@ class NetworkExplorer(Scene):
         self.caption = widgets.HTML(layout=widgets.Layout(min_height="24px"))
         self.settings = [*self.weight_sliders.values(), self.example]
         for control in self.settings:   # before LiveFigure's: the caption first, then the frames
-            control.observe(lambda change: self._draw(), "value")
+            control.observe(self._on_change, "value")
         self.live = LiveFigure(self, fig, self.ax, settings=self.settings, description=self.title, layers=[])
         super().__init__(fig, controls=self.settings, view=widgets.VBox([self.caption, self.live]))
         self._draw()
@@ -163,18 +163,17 @@ class NetworkExplorer(Scene):
         return self
 
     def _draw(self):
-        with self.lock:
-            weights = self.weights
-            results = network.forward_dataset(weights)
-            self.diagram.show(weights, results[self.example.value])
-            for bar, fw in zip(self.pred_bars, results):
-                bar.set_height(fw.y_pred)
-            self.ax_pred.set_ylim(*bar_limits(bar_level([fw.y_pred for fw in results])))
-            self.total_error = network.total_squared_error(weights)
-            headline = f"total squared error over the 3 examples = {self.total_error:.4g}"
-            self.ax.set_title(headline, fontsize=style.TITLE_SIZE)
-            self.caption.value = f'<div style="font-size:13px"><b>{headline}</b></div>'
-            self.redraw()
+        weights = self.weights
+        results = network.forward_dataset(weights)
+        self.diagram.show(weights, results[self.example.value])
+        for bar, fw in zip(self.pred_bars, results):
+            bar.set_height(fw.y_pred)
+        self.ax_pred.set_ylim(*bar_limits(bar_level([fw.y_pred for fw in results])))
+        self.total_error = network.total_squared_error(weights)
+        headline = f"total squared error over the 3 examples = {self.total_error:.4g}"
+        self.ax.set_title(headline, fontsize=style.TITLE_SIZE)
+        self.caption.value = caption_html(headline)
+        self.redraw()
 
     # --- what the browser draws (LiveFigure): labels and bars for every setting one move away ---
     def _live_layers(self):
@@ -260,8 +259,8 @@ class BackpropStepper(Scene):
                                        color=style.HIGHLIGHT)
         super().__init__(fig, controls=[self.example, self.play, self.step_button, self.reset_button],
                          below=[self.table])
-        self.example.observe(lambda change: self._draw(), "value")
-        self.play.observe(lambda change: self._draw(), "value")
+        self.example.observe(self._on_change, "value")
+        self.play.observe(self._on_change, "value")
         self._draw()
         self._finish([*self.diagram.artists(), self.chain_text, self.ax.title])
 

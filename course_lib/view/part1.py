@@ -1,15 +1,13 @@
 """Part 1 scenes: the dot sliding down x² with its tangent, and the two-valley trap."""
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import ipywidgets as widgets
 
 from course_lib import descent
 
 from . import style
-from .live import LiveFigure, background_png, snap
+from .live import LiveFigure, background_png, caption_html, snap, swapped_title
 from .scene import Scene, TraceScene, make_figure, make_stepper, require_in_range, slider
 from .tables import trace_table
 
@@ -84,14 +82,11 @@ class DescentExplorer(TraceScene):
 
     def live_background(self, level):
         reach = float(reach_of(level))
-        with self.lock:
-            title, colour = self.ax.get_title(), self.ax.title.get_color()
+        with self.lock, swapped_title(self.ax, self.title):
             self._set_view(reach)
-            self.ax.set_title(self.title, fontsize=style.TITLE_SIZE)
             try:
                 png = background_png(self.fig, [self.path, self.tangent, self.dot])
             finally:
-                self.ax.set_title(title, fontsize=style.TITLE_SIZE, color=colour)
                 self._set_view(self.reach)
         return png, (-reach, reach), view_ylim(reach)
 
@@ -150,9 +145,8 @@ class DescentExplorer(TraceScene):
         headline = f"step {k}: x = {short(x)}, f(x) = {short(fx)}, slope f'(x) = {short(grad)}"
         self.ax.set_title(f"{headline}\n{state}", fontsize=style.TITLE_SIZE,
                           color=style.DOT if self.diverging else "black")
-        colour = style.DOT if self.diverging else "black"
-        self.caption.value = (f'<div style="text-align:center;font-size:13px;line-height:1.4;color:{colour}">'
-                              f"<b>{html.escape(headline)}</b><br>{html.escape(state)}</div>")
+        self.caption.value = caption_html(headline, state, centred=True,
+                                          colour=style.DOT if self.diverging else "black")
         self.redraw()  # pixels first, then the table: the figure is what the eye follows
         rows = self.trace[:max(k, 1)]
         self.table.value = trace_table(rows, TRACE_COLUMNS, decimals=3, headers=TRACE_HEADERS).html
@@ -206,7 +200,7 @@ class TwoValleyExplorer(Scene):
             {"name": "end", "mode": "all", "color": style.ACCENT, "lw": 0, "marker": "*", "ms": 16},
         ])
         super().__init__(fig, controls=[self.start], view=widgets.VBox([self.caption, self.live]))
-        self.start.observe(self._on_start, "value")
+        self.start.observe(self._on_change, "value")
         self._draw()
         self._finish([self.path, self.start_dot, self.end_dot, ax.title])
 
@@ -214,10 +208,6 @@ class TwoValleyExplorer(Scene):
         if x0 is not None:
             self.start.value = snap(self.start, require_in_range("x0", x0, self.start.min, self.start.max))
         return self
-
-    def _on_start(self, change):
-        with self.lock:
-            self._draw()
 
     def _draw(self):
         x0 = snap(self.start, self.start.value)
@@ -231,8 +221,7 @@ class TwoValleyExplorer(Scene):
         headline = f"start x₀ = {x0:.2f} → descent ends in the {self.end.kind}"
         where = f"at x = {self.end.x:.3f}, f(x) = {self.end.fx:.3f}"
         self.ax.set_title(f"{headline}\n{where}", fontsize=style.TITLE_SIZE)
-        self.caption.value = (f'<div style="text-align:center;font-size:13px;line-height:1.4">'
-                              f"<b>{html.escape(headline)}</b><br>{html.escape(where)}</div>")
+        self.caption.value = caption_html(headline, where, centred=True)
         self.redraw()
 
     # --- what the browser draws (LiveFigure): the path and its end for every start ---
@@ -244,14 +233,8 @@ class TwoValleyExplorer(Scene):
                 "end": np.array([[[end.x, end.fx]] for end in ends])}
 
     def live_background(self, level):
-        with self.lock:
-            title, colour = self.ax.get_title(), self.ax.title.get_color()
-            self.ax.set_title("two valleys: move the start, see which valley descent ends in",
-                              fontsize=style.TITLE_SIZE)
-            try:
-                png = background_png(self.fig, [self.path, self.start_dot, self.end_dot])
-            finally:
-                self.ax.set_title(title, fontsize=style.TITLE_SIZE, color=colour)
+        with self.lock, swapped_title(self.ax, "two valleys: move the start, see which valley descent ends in"):
+            png = background_png(self.fig, [self.path, self.start_dot, self.end_dot])
         return png, self.ax.get_xlim(), self.ax.get_ylim()
 
 

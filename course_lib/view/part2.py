@@ -9,7 +9,7 @@ import numpy as np
 from course_lib import gradient
 
 from . import style
-from .live import LiveFigure, background_png, clip_box, project_3d, snap
+from .live import LiveFigure, background_png, clip_box, project_3d, snap, swapped_title
 from .scene import TraceScene, make_figure, make_stepper, require_in_range, slider
 from .tables import trace_table
 
@@ -160,13 +160,8 @@ class BowlExplorer(TraceScene):
 
     def live_background(self, level):
         moving = [self.path, self.dot, self.arrows, *self.arrow_labels, self.path3d, self.dot3d]
-        with self.lock:
-            title = self.ax.get_title(loc="left")
-            self.ax.set_title("", loc="left")
-            try:
-                png = background_png(self.fig, moving)
-            finally:
-                self.ax.set_title(title, fontsize=style.TITLE_SIZE, loc="left")
+        with self.lock, swapped_title(self.ax, "", loc="left"):
+            png = background_png(self.fig, moving)
         return png, self.ax.get_xlim(), self.ax.get_ylim()
 
 

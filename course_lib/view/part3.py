@@ -1,8 +1,6 @@
 """Part 3 scene: the computation graph of f = ((2x1 + x2)² + 3x2²)³, values forward, blame backward."""
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.collections import LineCollection
@@ -10,7 +8,7 @@ from matplotlib.collections import LineCollection
 from course_lib import autodiff
 
 from . import style
-from .live import LiveFigure, background_png, snap
+from .live import LiveFigure, background_png, caption_html, snap
 from .scene import Scene, make_figure, make_stepper, require_in_range, slider
 
 LIMIT = 2.0
@@ -95,7 +93,7 @@ class ChainGraphExplorer(Scene):
                          view=widgets.VBox([self.caption, self.live]))
         for control in (self.x1, self.x2):
             control.observe(self._on_values, "value")
-        self.play.observe(self._on_step, "value")
+        self.play.observe(self._on_change, "value")
         self._draw()
         self._finish([self.edges, *self.edge_labels, self.nodes, *self.node_labels, ax.title])
 
@@ -105,10 +103,6 @@ class ChainGraphExplorer(Scene):
     def _on_values(self, change):
         with self.lock:
             self._compute()
-            self._draw()
-
-    def _on_step(self, change):
-        with self.lock:
             self._draw()
 
     def update(self, x1=None, x2=None, blame_step=None):
@@ -138,7 +132,7 @@ class ChainGraphExplorer(Scene):
             label.set_text(text)
         self.nodes.set_facecolors([NODE_FACES[i] for i in view["node_styles"]])
         self.ax.set_title(view["title"], fontsize=style.TITLE_SIZE)
-        self.caption.value = f'<div style="font-size:13px"><b>{html.escape(view["title"])}</b></div>'
+        self.caption.value = caption_html(view["title"])
         self.redraw()
 
     # --- what the browser draws (LiveFigure): every (x1, x2) one slider away, every blame step ---

@@ -40,7 +40,7 @@ class BatchComparison(Scene):
             style.style_axes(ax, "epoch", "total squared error" if mode == "online" else "", mode)
         super().__init__(fig, controls=[self.lr, self.epochs, self.batch_size, self.seed])
         for control in (self.lr, self.epochs, self.batch_size, self.seed):
-            control.observe(lambda change: self._draw(), "value")
+            control.observe(self._on_change, "value")
         self._draw()
         self._finish([*self.lines.values(), *(ax.title for ax in self.axes)])
 

@@ -56,7 +56,7 @@ class ActivationExplorer(Scene):
         super().__init__(fig, controls=[self.activation, self.factor, self.depth],
                          view=widgets.VBox([self.caption, self.live]))
         for control in (self.activation, self.factor, self.depth):
-            control.observe(self._on_control, "value")
+            control.observe(self._on_change, "value")
         self._draw()
         self._finish([self.f_line, self.df_line, self.product_line, self.product_dot, self.ax.title,
                       self.ax_depth.title])
@@ -72,10 +72,6 @@ class ActivationExplorer(Scene):
             if depth is not None:
                 self.depth.value = int(require_in_range("depth", depth, 1, 100))
         return self
-
-    def _on_control(self, change):
-        with self.lock:
-            self._draw()
 
     def _curves(self, activation):
         f, df = mlp.ACTIVATIONS[activation]

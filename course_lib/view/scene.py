@@ -164,6 +164,11 @@ class Scene:
         self.blitter = Blitter(self.fig, moving)
         self.redraw()
 
+    def _on_change(self, change=None) -> None:
+        """Observer of a control that only changes what is drawn (under the scene lock)."""
+        with self.lock:
+            self._draw()
+
     def png(self) -> bytes:
         with self.lock:
             return figure_png(self.fig)
@@ -224,14 +229,10 @@ class TraceScene(Scene):
     def _start(self, settings, moving=()):
         for control in settings:
             control.observe(self._on_setting, "value")
-        self.play.observe(self._on_iteration, "value")
+        self.play.observe(self._on_change, "value")
         self._recompute()
         self._draw()
         self._finish(moving)
-
-    def _on_iteration(self, change):
-        with self.lock:
-            self._draw()
 
     @property
     def iteration(self) -> int:
