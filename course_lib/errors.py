@@ -12,6 +12,10 @@ class CourseInputError(ValueError):
     """Bad input to a public course_lib function (a ValueError, so generic handlers still catch it)."""
 
 
+class TrainingDiverged(CourseInputError):
+    """Training whose weights or loss stopped being finite numbers: the learning rate is too large."""
+
+
 def _describe(value) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
