@@ -12,6 +12,7 @@ from course_lib.view import style
 from course_lib.view.live import grid_index, grid_size, grid_value, project_3d, snap, to_pixels
 from course_lib.view.part2 import N_STEPS as N_BOWL, bowl_explorer
 from course_lib.view.part3 import EDGE_STYLES, chain_graph_explorer
+from course_lib.view.style import short_number as number
 from course_lib.view.part7 import activation_explorer
 from matplotlib.colors import to_hex
 from course_lib.view.part1 import N_STEPS, descent_explorer, reach_of, two_valley_explorer
@@ -218,15 +219,21 @@ def test_activation_frames_follow_each_control():
     assert len(frames) == 3 + 20 + 100 - 2 and len(wire.of("background")) == 3   # one per activation
     for activation, factor, depth in [("sigmoid", 0.3, 10), ("square", 0.3, 10), ("relu", 0.3, 57)]:
         scene.update(activation=activation, factor=factor, depth=depth)
+        frames.update(frames_by_key(wire))
         frame = frames[tuple(grid_index(c) for c in scene.live.settings)]
         np.testing.assert_allclose(frame["f"], np.column_stack(scene.f_line.get_data()), rtol=1e-6, atol=1e-6)
         np.testing.assert_allclose(frame["df"], np.column_stack(scene.df_line.get_data()), rtol=1e-6, atol=1e-6)
         assert frame["zoom"][0] == list(mlp.ACTIVATIONS).index(activation)
         expected = to_pixels(scene.ax_depth, *scene.product_dot.get_data())
         np.testing.assert_allclose(frame["product_dot"], expected, atol=0.01)        # log axis, in pixels
-        assert f"{factor:g} ** {depth} = {scene.product:.3g}" in scene.caption.value
+        shown = scene.effective_factor(activation, factor)
+        assert f"{shown:g} ** {depth} = {scene.product:.3g}" in scene.caption.value
     png, xlim, ylim = scene.live_background(1)
     assert ylim == pytest.approx((-0.2548, 1.2526), abs=1e-3) and scene.activation.value == "relu"
+    # before the kernel holds a dragged factor at the sigmoid's cap, the browser already draws the cap
+    dragged = scene.live_frames([("sigmoid", 0.55, 10)])["product_dot"][0]
+    capped = scene.live_frames([("sigmoid", 0.25, 10)])["product_dot"][0]
+    np.testing.assert_array_equal(dragged, capped)
 
 
 def test_chain_graph_frames_carry_the_labels_and_colours_of_every_blame_step():
@@ -235,18 +242,18 @@ def test_chain_graph_frames_carry_the_labels_and_colours_of_every_blame_step():
     scene.live._on_message(scene.live, {"type": "hello"}, [])
     content = wire.of("frames")[0][0]
     keys = [tuple(k) for k in content["keys"]]
-    assert len(keys) == 81 + 81 - 1
+    assert len(keys) == 41 + 41 - 1
     arrays = frames_by_key(wire)
-    for x1, x2, step in [(1.0, 0.5, 0), (1.0, 0.5, 4), (-1.35, 0.5, 11), (1.0, 1.95, 7)]:
+    for x1, x2, step in [(1.0, 0.5, 0), (1.0, 0.5, 4), (-0.35, 0.5, 9), (1.0, 0.95, 7)]:
         scene.update(x1=x1, x2=x2, blame_step=step)
         key = (grid_index(scene.x1), grid_index(scene.x2))
         n = keys.index(key)
-        assert content["texts"]["node_labels"][n][step] == [t.get_text() for t in scene.node_labels]
-        assert content["texts"]["edge_labels"][n][step] == [t.get_text() for t in scene.edge_labels]
+        for name in ("node_labels", "edge_labels", "blame_labels"):
+            assert content["texts"][name][n][step] == [t.get_text() for t in getattr(scene, name)]
         colours = [to_hex(EDGE_STYLES[int(i)][0]) for i in arrays[key]["edges"][step]]
         assert colours == [to_hex(c) for c in scene.edges.get_colors()]
         assert sum(arrays[key]["nodes"][step]) == len(scene.known_grads())
-        assert f"{scene.graph.nodes[-1].data:.4g}" in content["texts"]["node_labels"][n][step][-1]
+        assert content["texts"]["node_labels"][n][step][-1] == f"f\n{number(scene.graph.nodes[-1].data)}"
 
 
 def test_a_failing_top_up_is_reported_to_the_view_not_swallowed(monkeypatch):
@@ -258,3 +265,65 @@ def test_a_failing_top_up_is_reported_to_the_view_not_swallowed(monkeypatch):
     errors = [c for c, _ in wire.messages if c["type"] == "error"]
     assert len(errors) == 1 and "ZeroDivisionError" in errors[0]["text"]
     assert "ZeroDivisionError" in scene.live.error
+
+
+@pytest.mark.parametrize("build, start", [(descent_explorer, (3.0,)), (bowl_explorer, (3.0, 2.0))])
+def test_at_step_0_the_learning_rate_shows_where_the_first_step_lands(build, start):
+    """Moving η before any step moves the dashed step and the pale "next" dot, browser and static."""
+    scene = build()
+    drawn = {}
+    for lr in (0.1, 0.3):
+        frame = {name: array[0] for name, array in scene.live_frames([(*start, lr)]).items()}
+        x = np.asarray(start)
+        grad = 2 * x if len(start) == 1 else gradient.bowl_gradient(x)
+        landing = x - lr * grad
+        got = frame["next"][0, 0]
+        np.testing.assert_allclose(got[0] if len(start) == 1 else got, landing[0] if len(start) == 1 else landing,
+                                   rtol=1e-6)
+        np.testing.assert_allclose(frame["step"][0][0], frame["path"][0], rtol=1e-6)    # from the dot
+        np.testing.assert_allclose(frame["step"][0][1], frame["next"][0, 0], rtol=1e-6)  # to where it lands
+        drawn[lr] = frame["next"][0, 0]
+        scene.update(lr=lr, iteration=0)
+        assert f"{lr:g}" in scene.caption.value
+        assert scene.next_dot.get_data()[0][0] == pytest.approx(landing[0])
+    assert not np.allclose(drawn[0.1], drawn[0.3])
+    last = {name: array[0] for name, array in scene.live_frames([(*start, 0.1)]).items()}
+    assert np.isnan(last["next"][-1]).all()           # after the last step nothing is ahead
+
+
+class Stream:
+    """Stands in for a zmq stream: records how Session.send asks it to send."""
+
+    def __init__(self):
+        self.copies = []
+
+    def send_multipart(self, parts, copy=True, track=False):
+        self.copies.append(copy)
+
+
+def test_guard_a_raised_copy_threshold_makes_session_copy_large_buffers():
+    """scene.copy_large_messages relies on jupyter_client's Session.send copying every part that
+    is shorter than copy_threshold (zero-copy parts are what failed at kernel shutdown)."""
+    from jupyter_client.session import Session
+
+    from course_lib.view.scene import COPY_THRESHOLD
+
+    session, stream, big = Session(key=b""), Stream(), b"x" * (2**16 + 1)
+    session.send(stream, "comm_msg", {}, buffers=[big])
+    session.copy_threshold = COPY_THRESHOLD
+    session.send(stream, "comm_msg", {}, buffers=[big])
+    assert stream.copies == [False, True]
+
+
+def test_a_live_figure_in_a_kernel_raises_its_copy_threshold():
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        "from course_lib.view.part1 import two_valley_explorer\nscene = two_valley_explorer()\n"
+        "print(get_ipython().kernel.session.copy_threshold)")]
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    from course_lib.view.scene import COPY_THRESHOLD
+
+    assert nb.cells[0].outputs[0]["text"].strip() == str(COPY_THRESHOLD)

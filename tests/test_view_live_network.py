@@ -6,6 +6,7 @@ import pytest
 
 from course_lib import network
 from course_lib.view import style
+from course_lib.view.style import short_number
 from course_lib.view.live import grid_index, grid_size
 from course_lib.view.network_view import (BAR_BOTTOMS, BAR_TOPS, NODES, WEIGHT_RANGES, bar_level, bar_limits,
                                           network_explorer)
@@ -60,10 +61,10 @@ def test_frames_hold_the_forward_pass_the_static_figure_shows(sent, example, wei
     results = network.forward_dataset(network.Weights(*weights))
     shown = [scene.diagram.node_labels[name].get_text() for name in NODES]
     assert texts[key]["nodes"] == shown
-    assert shown[list(NODES).index("y_pred")] == f"y_pred\n{results[example].y_pred:.4g}"
-    assert shown[list(NODES).index("Error")] == f"Error\n{results[example].error:.4g}"
+    assert shown[list(NODES).index("y_pred")] == f"y_pred\n{short_number(results[example].y_pred)}"
+    assert shown[list(NODES).index("Error")] == f"Error\n{short_number(results[example].error)}"
     assert texts[key]["weights"] == [label.get_text() for label in scene.diagram.weight_labels.values()]
-    assert texts[key]["weights"][4] == f"w5 = {weights[4]:.4g}"
+    assert texts[key]["weights"][4] == f"w5 = {weights[4]:.4g}".replace("-", "−")
     assert f"= {network.total_squared_error(network.Weights(*weights)):.4g}<" in scene.caption.value
     level = int(frames[key]["zoom"][0])
     assert scene.ax_pred.get_ylim() == bar_limits(level)

@@ -5,6 +5,8 @@ from matplotlib.text import Text
 
 from course_lib import autodiff, batch, chain, gradient, mlp, network
 from course_lib.view import style
+from course_lib.view.part3 import graph_at
+from course_lib.view.style import short_number as number
 from course_lib.view.widgets import (activation_explorer, backprop_stepper, batch_comparison, bowl_explorer,
                                      chain_graph_explorer, digit_predictions, mlp_trainer, network_explorer)
 
@@ -31,20 +33,25 @@ def test_bowl_explorer_dot_arrows_and_surface_follow_the_trace():
 def test_chain_graph_values_forward_and_blame_backward():
     scene = chain_graph_explorer(1.0, 0.5)
     texts = list(scene.node_labels)
-    g = autodiff.graph(autodiff.chain_function_graph(1.0, 0.5)["f"])
-    assert scene.node_labels[-1].get_text().startswith(f"f\n{g.nodes[-1].data:.4g}")
-    assert all("∂f" not in t.get_text() for t in scene.node_labels[:-1])   # no blame before stepping
+    g = graph_at(1.0, 0.5)
+    assert [n.label for n in g.nodes] == ["x1", "2·x1", "x2", "u", "u²", "x2²", "3·x2²", "v", "f"]
+    assert scene.node_labels[-1].get_text() == f"f\n{g.nodes[-1].data:.4g}"
+    assert [t.get_text() for t in scene.blame_labels] == [""] * 8 + ["∂f = 1"]   # only f's, before stepping
     scene.update(blame_step=len(g.edges))
-    x1_label = scene.node_labels[[n.label for n in g.nodes].index("x1")].get_text()
-    assert f"∂f = {chain.chain_gradient(1.0, 0.5)[0]:.4g}" in x1_label
+    assert scene.blame_labels[0].get_text() == "∂f = 1,470" == f"∂f = {chain.chain_gradient(1.0, 0.5)[0]:,.0f}"
     scene.x2.value = 1.0
-    g2 = autodiff.graph(autodiff.chain_function_graph(1.0, 1.0)["f"])
-    x2_label = scene.node_labels[[n.label for n in g2.nodes].index("x2")].get_text()
-    assert f"∂f = {chain.chain_gradient(1.0, 1.0)[1]:.4g}" in x2_label
+    g2 = graph_at(1.0, 1.0)
+    x2_blame = scene.blame_labels[[n.label for n in g2.nodes].index("x2")].get_text()
+    assert x2_blame == f"∂f = {chain.chain_gradient(1.0, 1.0)[1]:,.0f}"
     assert list(scene.node_labels) == texts
     scene.update(blame_step=1)
     last = g2.edges[-1]
-    assert f"= {g2.nodes[-1].grad * last.local_derivative:.4g}" in scene.ax.get_title()
+    assert f"= {g2.nodes[-1].grad * last.local_derivative:,.0f}" in scene.ax.get_title()
+
+
+def test_chain_graph_numbers_are_short():
+    assert [number(v) for v in (1470.0, -998.2, 36.75, 0.25, 0.0095, -0.00004, 0.0)] == [
+        "1,470", "−998.2", "36.75", "0.25", "0.009", "≈0", "0"]
 
 
 def test_network_explorer_shows_forward_values_and_total_error():
@@ -100,8 +107,15 @@ def test_activation_explorer_functions_and_vanishing_product():
     xs, ys = f_line.get_data()
     np.testing.assert_allclose(ys, mlp.sigmoid(xs))
     np.testing.assert_allclose(scene.df_line.get_data()[1], mlp.sigmoid_prime(xs))
-    assert scene.product_dot.get_data()[1][0] == pytest.approx(0.3 ** 100)
-    assert "0.3 ** 100" in scene.ax_depth.get_title()
+    best = float(mlp.sigmoid_prime(0.0))            # 0.3 is more than a sigmoid layer can pass back
+    assert scene.factor.value == best and scene.product_dot.get_data()[1][0] == pytest.approx(best ** 100)
+    assert f"{best:g} ** 100" in scene.ax_depth.get_title() and "at most 0.25" in scene.caption.value
+    scene.update(factor=0.55)                       # a drag past the cap is held at the cap
+    assert scene.factor.value == best
+    scene.update(activation="relu", factor=0.55)
+    assert scene.factor.value == 0.55 and "0.55 ** 100" in scene.ax_depth.get_title()
+    scene.update(activation="sigmoid")
+    assert scene.factor.value == best
     assert scene.f_line is f_line
 
 
@@ -114,6 +128,22 @@ def test_mlp_trainer_plots_every_epoch_and_digit_predictions():
     assert trainer.acc_line.get_data()[1][-1] == pytest.approx(trainer.model.accuracy(trainer.X_test, trainer.y_test))
     trainer.train(1)
     assert len(trainer.loss_line.get_data()[0]) == 3
+
+
+def test_each_printed_training_result_names_its_run():
+    """A line printed after one run must still be true once the button trained further (07 printed
+    "after 15 epochs: 94.4 %" next to a chart at 30 epochs and 96.4 %)."""
+    trainer = mlp_trainer(hidden=(8,), epochs=2, seed=1)
+    assert trainer.result() == "not trained yet (hidden (8,), batch 32, η = 0.1, seed 1)"
+    first = trainer.train().result()
+    assert first.startswith("run 1 (hidden (8,), batch 32, η = 0.1, seed 1), epochs 1–2: ")
+    assert f"test accuracy {trainer.accuracies[1]:.1%} after epoch 2" in first
+    trainer.train(3)                                   # what the train button does
+    assert trainer.result(1) == first
+    assert trainer.result().startswith("run 2 (hidden (8,), batch 32, η = 0.1, seed 1), epochs 3–5: ")
+    assert f"{trainer.accuracies[-1]:.1%} after epoch 5" in trainer.result()
+    assert trainer.status.value == trainer.result()
+    assert trainer.history.value.count("run ") == 2
     shown = digit_predictions(trainer.model, trainer.X_test, trainer.y_test, n=8)
     assert list(shown.predictions) == list(trainer.model.predict(trainer.X_test[
         np.random.default_rng(0).choice(len(trainer.X_test), 8, replace=False)]))

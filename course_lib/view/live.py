@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import html
+import math
 import threading
 from pathlib import Path
 
@@ -42,11 +43,23 @@ def choice_values(control) -> list:
     return [o[1] if isinstance(o, tuple) else o for o in control.options]
 
 
-def grid_index(control) -> int:
-    """The step index of a control's value (the browser computes the same)."""
+def is_log(control) -> bool:
+    """A FloatLogSlider: its value is base ** exponent, its min, max and step are exponents."""
+    return isinstance(control, widgets.FloatLogSlider)
+
+
+def _steps(control, value) -> float:
+    """How many steps from min a value lies (a log slider steps its exponent)."""
+    if is_log(control):
+        value = math.log(value, control.base)
+    return (value - control.min) / control.step
+
+
+def grid_index(control, value=None) -> int:
+    """The step index of a control's value, or of `value` (the browser computes the same)."""
     if is_choice(control):
-        return int(control.index)
-    return int(round((control.value - control.min) / control.step))
+        return int(control.index) if value is None else choice_values(control).index(value)
+    return int(round(_steps(control, control.value if value is None else value)))
 
 
 def grid_value(control, index: int):
@@ -54,11 +67,13 @@ def grid_value(control, index: int):
     if is_choice(control):
         return choice_values(control)[index]
     value = round(control.min + index * control.step, 10)
+    if is_log(control):
+        return control.base ** value
     return int(value) if isinstance(control.value, int) else value
 
 
 def snap(control, value: float) -> float:
-    return grid_value(control, int(round((value - control.min) / control.step)))
+    return grid_value(control, grid_index(control, value))
 
 
 def grid_size(control) -> int:
@@ -70,7 +85,10 @@ def grid_size(control) -> int:
 def grid_spec(control) -> dict:
     if is_choice(control):
         return {"min": 0, "step": 1, "count": grid_size(control)}
-    return {"min": control.min, "step": control.step, "count": grid_size(control)}
+    spec = {"min": control.min, "step": control.step, "count": grid_size(control)}
+    if is_log(control):
+        spec["base"] = control.base
+    return spec
 
 
 class LiveFigure(anywidget.AnyWidget):
@@ -81,10 +99,13 @@ class LiveFigure(anywidget.AnyWidget):
     height = traitlets.Int(400).tag(sync=True)
     box = traitlets.List([0, 0, 1, 1]).tag(sync=True)            # axes: left, top, width, height (px)
     # [{name, data?, mode: all|prefix|point|at, color, lw, dash?, marker?, ms?, alpha?, arrow?, head?,
-    #   space?: data|pixels, clip?: [l, t, w, h], cap?: round|butt}], drawn in order. `data` names the frame array
-    # (default: name); prefix/point/at follow the iteration k; "pixels" layers hold figure
-    # pixels (top-left origin) that Python projected, for log-scale or 3-D axes.
-    # Diagram layers have a `kind` (segments | circles | text): fixed geometry in the spec,
+    #   space?: data|pixels, clip?: [l, t, w, h], cap?: round|butt, box?: [l, t, w, h], ends?}], drawn in order.
+    # `data` names the frame array (default: name); prefix/point/at follow the iteration k; "pixels"
+    # layers hold figure pixels (top-left origin) that Python projected, for log-scale or 3-D axes.
+    # `box`: the axes box a data layer maps onto (default: the figure's `box`), for several axes
+    # that share the background's limits. `ends` names a frame array: a prefix layer draws
+    # points 0..ends[k]-1 at iteration k (several points per step) instead of 0..k.
+    # Diagram layers have a `kind` (segments | circles | boxes | text): fixed geometry in the spec,
     # per-frame style indices (int arrays) or strings (a list, one entry per key: the value
     # function returns {name: [per key: [per step k: [per item: str]]]} for mode "at").
     layers = traitlets.List().tag(sync=True)
@@ -116,7 +137,7 @@ class LiveFigure(anywidget.AnyWidget):
         self.frames_sent = 0
         self.error = None       # the last top-up's failure, if any
         self._wake = threading.Condition()
-        self._wanted, self._fresh, self._busy, self._worker = None, False, False, None
+        self._wanted, self._fresh, self._reset, self._busy, self._worker = None, False, False, False, None
         for n, control in enumerate(self.settings):
             trait = "index" if is_choice(control) else "value"
             setattr(self, f"s{n}", getattr(control, trait))
@@ -152,20 +173,28 @@ class LiveFigure(anywidget.AnyWidget):
                 keys.append(key[:axis] + (i,) + key[axis + 1:])
         return list(dict.fromkeys(keys))
 
-    def top_up(self, fresh: bool = False) -> None:
+    def top_up(self, fresh: bool = False, reset: bool = False) -> None:
         """Ask for the cross of the current setting. A worker thread computes and sends it, the
         latest request winning: a slider dragged through many values costs one top-up per
         pause, and neither the caption's update nor a running cell waits for it.
-        fresh: the browser has nothing yet (a new view), send everything again."""
+        fresh: the browser has nothing yet (a new view), send everything again.
+        reset: every frame sent is out of date (see `reset`)."""
         if not self.views:
             return
         with self._wake:
             self._wanted = self.key()
             self._fresh = self._fresh or fresh
+            self._reset = self._reset or reset
             if self._worker is None:
                 self._worker = threading.Thread(target=self._work, name="live-figure-top-up", daemon=True)
                 self._worker.start()
             self._wake.notify_all()
+
+    def reset(self) -> None:
+        """Something that is not a setting slider changed what every frame shows (a typed seed):
+        the browsers drop their frames (keeping the backgrounds) and get the cross anew. Until it
+        arrives a browser keeps the picture it shows."""
+        self.top_up(reset=True)
 
     def wait_idle(self, timeout: float = 60.0) -> bool:
         """Block until every requested top-up is sent (tests and benchmarks)."""
@@ -176,14 +205,16 @@ class LiveFigure(anywidget.AnyWidget):
         while True:
             with self._wake:
                 self._wake.wait_for(lambda: self._wanted is not None)
-                key, fresh = self._wanted, self._fresh
-                self._wanted, self._fresh, self._busy = None, False, True
+                key, fresh, reset = self._wanted, self._fresh, self._reset
+                self._wanted, self._fresh, self._reset, self._busy = None, False, False, True
             try:
-                with self.source.lock:      # backgrounds are renders of the scene's figure
-                    if fresh:
-                        self.sent_keys.clear()
-                        self.sent_levels.clear()
-                    self._top_up(key)
+                if fresh or reset:
+                    self.sent_keys.clear()
+                if fresh:
+                    self.sent_levels.clear()
+                if reset:
+                    self.send({"type": "reset"})
+                self._top_up(key)
             except Exception as error:      # noqa: BLE001 - shown to the learner, never silent
                 self.error = f"{type(error).__name__}: {error}"
                 self.log.exception("LiveFigure top-up failed")
@@ -198,18 +229,26 @@ class LiveFigure(anywidget.AnyWidget):
         if not keys:
             return 0
         values = [tuple(grid_value(c, i) for c, i in zip(self.settings, key)) for key in keys]
-        arrays = self.source.live_frames(values)
-        zoom = arrays.get("zoom", np.zeros((len(keys), 1), dtype=int))
+        # The scene lock is held per call, not for the whole top-up: a control's handler (on the
+        # kernel's shell) then waits for one batch of frames or one background at most.
+        with self.source.lock:
+            arrays = self.source.live_frames(values)
+        zoom = np.asarray(arrays.get("zoom", np.zeros((len(keys), 1), dtype=int)))
         now = keys.index(current) if current in keys else 0
-        self._send_backgrounds(zoom[now])       # what the current setting shows, first
+        step = min(self.iteration.value if self.iteration is not None else 0, zoom.shape[1] - 1)
+        self._send_backgrounds(zoom[now, step])  # what the current setting shows, first
         self._send_frames(keys, arrays)
-        self._send_backgrounds(zoom)            # then every zoom level the new frames reach
+        self._send_backgrounds(zoom[:, step])    # then what one slider move shows at this step
+        # then every zoom level the new frames reach, those of the steps nearest this one first
+        distance = np.abs(np.arange(zoom.shape[1]) - step)[None, :].repeat(len(zoom), axis=0).ravel()
+        self._send_backgrounds(zoom.ravel()[np.argsort(distance, kind="stable")])
         return len(keys)
 
     def _send_backgrounds(self, levels) -> None:
-        for level in (int(v) for v in np.unique(levels)):
+        for level in dict.fromkeys(int(v) for v in np.ravel(levels)):     # in the order given
             if level not in self.sent_levels:
-                png, xlim, ylim = self.source.live_background(level)
+                with self.source.lock:          # a render of the scene's figure
+                    png, xlim, ylim = self.source.live_background(level)
                 self.send({"type": "background", "level": level, "xlim": list(map(float, xlim)),
                            "ylim": list(map(float, ylim))}, buffers=[png])
                 self.sent_levels.add(level)

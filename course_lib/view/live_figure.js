@@ -16,8 +16,9 @@ function typed(buffer, dtype) {
 }
 
 async function onMessage(s, msg, buffers) {
-  if (msg.type === "reset") {
+  if (msg.type === "reset") {   // every frame is out of date: keep the picture until new ones come
     s.frames.clear();
+    s.pending = true;
   } else if (msg.type === "frames") {
     const arrays = msg.arrays.map((a, i) => ({ ...a, data: typed(buffers[i], a.dtype) }));
     msg.keys.forEach((key, n) => {
@@ -38,6 +39,7 @@ async function onMessage(s, msg, buffers) {
     image.src = URL.createObjectURL(blob);
     await image.decode();
     s.backgrounds.set(msg.level, { image, xlim: msg.xlim, ylim: msg.ylim });
+    if (s.canvas) s.canvas.dataset.backgrounds = s.backgrounds.size; // read by the widget bench
   } else {
     return;
   }
@@ -86,6 +88,7 @@ function arrow(ctx, [x0, y0], [x1, y1], head) {  // a shaft and a filled head at
 // Diagram layers: fixed geometry from the layer spec, per-frame styles or strings.
 //   segments: spec.segments [[p0, p1], ...], spec.styles [{color, lw}], frame array: style index per item
 //   circles:  spec.centers [p, ...], spec.radius (pt), spec.edge, spec.lw, spec.styles [{fill}], same
+//   boxes:    like circles, with spec.size [w, h] and spec.round (corner radius), in CSS pixels
 //   text:     spec.positions [p, ...], frame strings per item (lines split on \n), spec.color(s),
 //             spec.size (pt), spec.ha / spec.va, spec.box (a fill colour behind the text, or none)
 function itemsAt(layer, frame, k) {
@@ -120,6 +123,16 @@ function drawItems(ctx, layer, frame, k, map) {
       const [x, y] = map(c);
       ctx.beginPath();
       ctx.arc(x, y, layer.radius * PT, 0, 2 * Math.PI);
+      ctx.fillStyle = style.fill; ctx.fill();
+      ctx.strokeStyle = layer.edge; ctx.lineWidth = layer.lw * PT; ctx.stroke();
+    });
+  } else if (layer.kind === "boxes") {
+    const [w, h] = layer.size;            // CSS pixels, centred on each point
+    layer.centers.forEach((c, i) => {
+      const style = layer.styles[items[i]] || layer.styles[0];
+      const [x, y] = map(c);
+      ctx.beginPath();
+      ctx.roundRect(x - w / 2, y - h / 2, w, h, layer.round || 0);
       ctx.fillStyle = style.fill; ctx.fill();
       ctx.strokeStyle = layer.edge; ctx.lineWidth = layer.lw * PT; ctx.stroke();
     });
@@ -160,8 +173,9 @@ function points(layer, frame, k) {
   } else if (layer.mode === "point") {  // shape [P, 2]: point k
     start = Math.min(k, shape[0] - 1) * 2;
     count = 1;
-  } else if (layer.mode === "prefix") { // shape [P, 2]: points 0..k
-    count = Math.min(k + 1, shape[0]);
+  } else if (layer.mode === "prefix") { // shape [P, 2]: points 0..k, or 0..ends[k]-1
+    const ends = layer.ends && frame[layer.ends];
+    count = Math.min(ends ? ends.data[Math.min(k, ends.data.length - 1)] : k + 1, shape[0]);
   } else {                            // "all", shape [P, 2]
     count = shape[0];
   }
@@ -179,6 +193,7 @@ function render({ model, el }) {
   const width = model.get("width"), height = model.get("height");
   const dpr = window.devicePixelRatio || 1;
   const canvas = document.createElement("canvas");
+  s.canvas = canvas;
   canvas.width = Math.round(width * dpr);
   canvas.height = Math.round(height * dpr);
   canvas.style.width = `${width}px`;
@@ -203,7 +218,8 @@ function render({ model, el }) {
   function draw() {
     const controls = model.get("controls");
     const key = controls.map((c, n) => {
-      const i = Math.round((model.get(`s${n}`) - c.min) / c.step);
+      const v = model.get(`s${n}`), at = c.base ? Math.log(v) / Math.log(c.base) : v; // log slider: its exponent
+      const i = Math.round((at - c.min) / c.step);
       return Math.max(0, Math.min(c.count - 1, i));
     }).join(",");
     const frame = s.frames.get(key);
@@ -214,17 +230,17 @@ function render({ model, el }) {
     const bg = s.backgrounds.get(zoom);
     if (!bg) return;
     s.pending = false;
-    const [left, top, boxW, boxH] = model.get("box");
     const [x0, x1] = bg.xlim, [y0, y1] = bg.ylim;
-    const X = (x) => left + ((x - x0) / (x1 - x0)) * boxW;
-    const Y = (y) => top + boxH - ((y - y0) / (y1 - y0)) * boxH;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.drawImage(bg.image, 0, 0, width, height);
     for (const layer of model.get("layers")) {
-      if (layer.kind) { drawItems(ctx, layer, frame, k, layer.space === "pixels" ? ([x, y]) => [x, y] : ([x, y]) => [X(x), Y(y)]); continue; }
-      // "data" layers map through the background's axis limits onto the axes box; "pixels"
-      // layers are figure pixels already (Python projected them: log or 3-D axes).
-      const map = layer.space === "pixels" ? ([x, y]) => [x, y] : ([x, y]) => [X(x), Y(y)];
+      // "data" layers map through the background's axis limits onto the axes box (the layer's
+      // own box, for figures with several axes); "pixels" layers are figure pixels already
+      // (Python projected them: log or 3-D axes).
+      const [left, top, boxW, boxH] = layer.box || model.get("box");
+      const map = layer.space === "pixels" ? ([x, y]) => [x, y]
+        : ([x, y]) => [left + ((x - x0) / (x1 - x0)) * boxW, top + boxH - ((y - y0) / (y1 - y0)) * boxH];
+      if (layer.kind) { drawItems(ctx, layer, frame, k, map); continue; }
       const clip = layer.clip || (layer.space === "pixels" ? null : [left, top, boxW, boxH]);
       const pts = points(layer, frame, k).map(map);
       ctx.save();
@@ -268,6 +284,7 @@ function render({ model, el }) {
     for (const event of events) model.off(event, draw);
     model.off("msg:custom", onCustom);
     s.redraw = null;
+    s.canvas = null;
   };
 }
 

@@ -13,8 +13,8 @@ from .live import LiveFigure, background_png, caption_html, clip_box, snap, to_p
 from .scene import Scene, make_figure, make_stepper, require_in_range, slider
 from .tables import show_table
 
-NODES = {"x1": (0.0, 1.0), "x2": (0.0, -1.0), "h1": (1.6, 1.0), "h2": (1.6, -1.0),
-         "1": (1.6, -2.4), "y_pred": (3.2, 0.0), "Error": (4.6, 0.0)}
+NODES = {"x1": (0.0, 1.0), "x2": (0.0, -1.0), "h1": (1.9, 1.0), "h2": (1.9, -1.0),
+         "1": (1.9, -2.4), "y_pred": (3.6, 0.0), "Error": (5.0, 0.0)}
 EDGES = {  # key: (source, target, weight that rides on it or None)
     "x1-h1": ("x1", "h1", None), "x2-h1": ("x2", "h1", "w1"), "x1-h2": ("x1", "h2", "w2"),
     "x2-h2": ("x2", "h2", "w2"), "h1-y": ("h1", "y_pred", "w3"), "h2-y": ("h2", "y_pred", "w4"),
@@ -23,8 +23,8 @@ EDGES = {  # key: (source, target, weight that rides on it or None)
 # The edges each weight's blame travels along, from the weight to the error.
 PATHS = {"w1": ("x2-h1", "h1-y", "y-E"), "w2": ("x1-h2", "x2-h2", "h2-y", "y-E"),
          "w3": ("h1-y", "y-E"), "w4": ("h2-y", "y-E"), "w5": ("1-y", "y-E"), "shared": ("y-E",)}
-LABEL_AT = {"w1": (1.1, 0.62), "w2": (0.8, -0.8), "w3": (2.45, 0.78), "w4": (2.45, -0.25),
-            "w5": (2.45, -1.05)}
+LABEL_AT = {"w1": (1.15, 0.2), "w2": (0.95, -0.85), "w3": (2.8, 0.72), "w4": (2.75, -0.3),
+            "w5": (2.9, -1.1)}
 WEIGHT_RANGES = {"w1": (-2.0, 3.0), "w2": (-2.0, 4.0), "w3": (-2.0, 3.0), "w4": (-2.0, 3.0),
                  "w5": (-20.0, 20.0)}
 
@@ -34,13 +34,19 @@ def example_choices():
             for i, e in enumerate(network.DATASET)]
 
 
+def example_dropdown(description: str) -> widgets.Dropdown:
+    """The example picker, as wide as its longest choice (the default 300 px cut it off)."""
+    return widgets.Dropdown(options=example_choices(), value=0, description=description,
+                            style={"description_width": "initial"}, layout=widgets.Layout(width="max-content"))
+
+
 def weight_label(name: str, value: float) -> str:
-    return f"{name} = {value:.4g}"
+    return f"{name} = {value:.4g}".replace("-", "−")
 
 
 def node_label(name: str, fw) -> str:
     values = {"x1": fw.x1, "x2": fw.x2, "h1": fw.h1, "h2": fw.h2, "y_pred": fw.y_pred, "Error": fw.error}
-    return "bias\n1" if name == "1" else f"{name}\n{values[name]:.4g}"
+    return "bias\n1" if name == "1" else f"{name}\n{style.short_number(values[name])}"
 
 
 class NetworkDiagram:
@@ -49,7 +55,7 @@ class NetworkDiagram:
     def __init__(self, ax):
         self.ax = ax
         style.blank_axes(ax)
-        ax.set_xlim(-0.6, 5.2)
+        ax.set_xlim(-0.6, 5.6)
         ax.set_ylim(-3.0, 1.9)
         self.keys = list(EDGES)
         segments = [(NODES[s], NODES[t]) for s, t, _ in EDGES.values()]
@@ -114,8 +120,7 @@ class NetworkExplorer(Scene):
             low, high = WEIGHT_RANGES[name]
             value = require_in_range(name, getattr(weights, name), low, high)
             self.weight_sliders[name] = slider(name, value, low, high, 0.01, ".3f")
-        self.example = widgets.Dropdown(options=example_choices(), value=0, description="diagram shows",
-                                        style={"description_width": "initial"})
+        self.example = example_dropdown("diagram shows")
         fig = make_figure(860, 380, margins=None, browser_drawn=True)
         with style.figure_style():
             grid = fig.add_gridspec(1, 2, width_ratios=[2.0, 1.0])
@@ -131,7 +136,9 @@ class NetworkExplorer(Scene):
                                           color=style.OKABE_ITO["vermillion"], label="y_pred")
         self.ax_pred.set_xticks(self.bar_x - 0.2, labels)
         style.style_axes(self.ax_pred, "input (x1, x2)", "output")
-        self.ax_pred.legend(loc="upper left", frameon=False, fontsize=style.FONT_SIZE)
+        # above the axes: inside, a prediction bar grown to the top of its range would cover it
+        self.ax_pred.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False,
+                            fontsize=style.FONT_SIZE)
         self.caption = widgets.HTML(layout=widgets.Layout(min_height="24px"))
         self.settings = [*self.weight_sliders.values(), self.example]
         for control in self.settings:   # before LiveFigure's: the caption first, then the frames
@@ -247,15 +254,14 @@ class BackpropStepper(Scene):
     def __init__(self, weights, lr: float):
         self.start_weights = network.require_weights(weights)
         self.lr = require_in_range("lr", lr, 1e-8, 1.0)
-        self.example = widgets.Dropdown(options=example_choices(), value=0, description="example",
-                                        style={"description_width": "initial"})
+        self.example = example_dropdown("example")
         self.play, self.step_button, self.reset_button = make_stepper(self.N_STEPS, 1200)
         self.table = widgets.HTML()
         fig = make_figure(760, 400)
         with style.figure_style():
             self.ax = fig.add_subplot()
         self.diagram = NetworkDiagram(self.ax)
-        self.chain_text = self.ax.text(5.15, -2.5, "", ha="right", va="center", fontsize=style.TITLE_SIZE,
+        self.chain_text = self.ax.text(5.55, -2.5, "", ha="right", va="center", fontsize=style.TITLE_SIZE,
                                        color=style.HIGHLIGHT)
         super().__init__(fig, controls=[self.example, self.play, self.step_button, self.reset_button],
                          below=[self.table])

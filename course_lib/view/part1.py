@@ -16,6 +16,7 @@ TRACE_COLUMNS = ("iteration", "x", "fx", "grad", "step", "new_x")
 TRACE_HEADERS = ("Iteration", "Current x", "f(x) = x²", "f'(x) = 2x", "η × f'(x)", "New x")
 TANGENT_HALF_WIDTH = 1.5
 BASE_REACH = 4.5     # the view is ±reach; it doubles while a diverging path outgrows it
+NEXT_ALPHA = 0.45    # the next step's landing point: a paler dot
 
 
 def zoom_levels(xs) -> np.ndarray:
@@ -55,19 +56,28 @@ class DescentExplorer(TraceScene):
         (self.path,) = ax.plot([], [], "o-", color=style.PATH, ms=4, lw=1.2, label="path so far")
         (self.tangent,) = ax.plot([], [], color=style.TANGENT, lw=2, label="tangent (slope f'(x))")
         (self.dot,) = ax.plot([], [], "o", color=style.DOT, ms=10, zorder=5, label="current x")
+        # Where the next step lands, so η shows before the first step too: x − η·f'(x).
+        self.step_line = ax.annotate("", xy=(0, 0), xytext=(0, 0), zorder=4, arrowprops=dict(
+            arrowstyle="-|>", linestyle="--", color=style.CURVE, lw=1.5, shrinkA=0, shrinkB=0, mutation_scale=14))
+        (self.next_dot,) = ax.plot([], [], "o", color=style.DOT, ms=8, alpha=NEXT_ALPHA, zorder=4,
+                                   label="next x = x − η·f'(x)")
         ax.legend(loc="upper center", ncols=2, fontsize=style.FONT_SIZE, frameon=False)
         self.caption = widgets.HTML(layout=widgets.Layout(min_height="44px"))
         self.live = LiveFigure(self, fig, ax, settings=[self.start, self.lr], iteration=self.play,
                                description="the dot, its tangent and the path on f(x) = x²", layers=[
             {"name": "path", "mode": "prefix", "color": style.PATH, "lw": 1.2, "marker": "o", "ms": 4},
             {"name": "tangent", "mode": "at", "color": style.TANGENT, "lw": 2},
+            {"name": "step", "mode": "at", "color": style.CURVE, "lw": 1.5, "arrow": True, "dash": [3.7, 1.6],
+             "head": 9},
+            {"name": "next", "mode": "at", "color": style.DOT, "lw": 0, "marker": "o", "ms": 8, "alpha": NEXT_ALPHA},
             {"name": "dot", "data": "path", "mode": "point", "color": style.DOT, "lw": 0, "marker": "o", "ms": 10},
         ])
         super().__init__(fig, controls=[self.start, self.lr, self.play, self.step_button,
                                         self.reset_button], below=[self.table],
                          view=widgets.VBox([self.caption, self.live]))
 
-        self._start([self.start, self.lr], moving=[self.path, self.tangent, self.dot, ax.title])
+        self.moving = [self.path, self.tangent, self.step_line, self.next_dot, self.dot]
+        self._start([self.start, self.lr], moving=[*self.moving, ax.title])
 
     # --- what the browser draws (LiveFigure): every (start, η) a slider reaches, all 41 steps ---
     def live_frames(self, values):
@@ -78,14 +88,17 @@ class DescentExplorer(TraceScene):
         half = TANGENT_HALF_WIDTH * reach_of(levels) / BASE_REACH
         t = np.stack([xs - half, xs + half], axis=-1)                       # (n, 41, 2)
         tangent = np.stack([t, fx[..., None] + grad[..., None] * (t - xs[..., None])], axis=-1)
-        return {"path": np.stack([xs, fx], axis=-1), "tangent": tangent, "zoom": levels}
+        path = np.stack([xs, fx], axis=-1)                                  # (n, 41, 2)
+        after = np.concatenate([path[:, 1:], np.full_like(path[:, :1], np.nan)], axis=1)
+        step = np.stack([path, np.where(np.isnan(after), path, after)], axis=-2)   # (n, 41, 2, 2): dot → next
+        return {"path": path, "tangent": tangent, "step": step, "next": after[:, :, None, :], "zoom": levels}
 
     def live_background(self, level):
         reach = float(reach_of(level))
         with self.lock, swapped_title(self.ax, self.title):
             self._set_view(reach)
             try:
-                png = background_png(self.fig, [self.path, self.tangent, self.dot])
+                png = background_png(self.fig, self.moving)
             finally:
                 self._set_view(self.reach)
         return png, (-reach, reach), view_ylim(reach)
@@ -140,13 +153,21 @@ class DescentExplorer(TraceScene):
         half = TANGENT_HALF_WIDTH * self.reach / BASE_REACH
         t = np.array([x - half, x + half])
         self.tangent.set_data(t, fx + grad * (t - x))
+        lr = snap(self.lr, self.lr.value)
+        last = k >= len(self.xs) - 1
+        after = x if last else self.xs[k + 1]
+        self.step_line.xy, self.step_line.xyann = (after, descent.square(after)), (x, fx)
+        self.step_line.set_visible(not last)
+        self.next_dot.set_data([] if last else [after], [] if last else [descent.square(after)])
+        ahead = (f"the last of {N_STEPS} steps" if last else
+                 f"next: x − η·f'(x) = {short(x)} − {lr:g} × {short(grad)} = {short(after)}")
         state = ("diverging: η is too large, every step overshoots" if self.diverging
-                 else "η × slope is the step; the dot moves against the slope")
+                 else "the dot moves against the slope")
         headline = f"step {k}: x = {short(x)}, f(x) = {short(fx)}, slope f'(x) = {short(grad)}"
-        self.ax.set_title(f"{headline}\n{state}", fontsize=style.TITLE_SIZE,
-                          color=style.DOT if self.diverging else "black")
-        self.caption.value = caption_html(headline, state, centred=True,
-                                          colour=style.DOT if self.diverging else "black")
+        colour = style.DOT if self.diverging else "black"
+        self.ax.set_title(f"{headline}\n{state if self.diverging else ahead}", fontsize=style.TITLE_SIZE,
+                          color=colour)
+        self.caption.value = caption_html(headline, f"{ahead}; {state}", centred=True, colour=colour)
         self.redraw()  # pixels first, then the table: the figure is what the eye follows
         rows = self.trace[:max(k, 1)]
         self.table.value = trace_table(rows, TRACE_COLUMNS, decimals=3, headers=TRACE_HEADERS).html
@@ -171,7 +192,7 @@ class TwoValleyExplorer(Scene):
     def __init__(self, x0: float):
         x0 = require_in_range("x0", x0, -2.2, 2.2)
         self.start = slider("start x₀", x0, -2.2, 2.2, 0.05)
-        fig = make_figure(640, 360, margins=(84, 46, 16, 36), browser_drawn=True)
+        fig = make_figure(640, 380, margins=(84, 46, 16, 58), browser_drawn=True)
         with style.figure_style():
             self.ax = ax = fig.add_subplot()
         style.style_axes(ax, "x", "f(x) = x⁴ − 4x² + x + 1")

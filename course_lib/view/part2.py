@@ -16,6 +16,7 @@ from .tables import trace_table
 N_STEPS = 30
 LIMIT = 4.0
 ARROW_SCALE = 0.25
+NEXT_ALPHA = 0.45    # the next step's landing point: a paler dot
 
 
 class BowlExplorer(TraceScene):
@@ -48,6 +49,10 @@ class BowlExplorer(TraceScene):
         style.style_axes(ax, "x1", "x2")
         (self.path,) = ax.plot([], [], "o-", color=style.PATH, ms=4, lw=1.4)
         (self.dot,) = ax.plot([], [], "o", color=style.DOT, ms=10, zorder=5)
+        # Where the next step lands (−η·∇f from the dot), so η shows before the first step too.
+        self.step_arrow = ax.annotate("", xy=(0, 0), xytext=(0, 0), zorder=6, arrowprops=dict(
+            arrowstyle="-|>", linestyle="--", color=style.CURVE, lw=1.5, shrinkA=0, shrinkB=0, mutation_scale=14))
+        (self.next_dot,) = ax.plot([], [], "o", color=style.DOT, ms=8, alpha=NEXT_ALPHA, zorder=5)
         # Two arrows from the dot along −∂f/∂x1 and −∂f/∂x2 (downhill), ARROW_SCALE units per unit of slope.
         self.arrows = ax.quiver([0, 0], [0, 0], [0, 0], [0, 0], angles="xy", scale_units="xy", scale=1,
                                 color=[style.OKABE_ITO["blue"], style.OKABE_ITO["green"]], width=0.012,
@@ -68,10 +73,13 @@ class BowlExplorer(TraceScene):
         ax3d.view_init(elev=28, azim=-60)
         blue, green = style.OKABE_ITO["blue"], style.OKABE_ITO["green"]
         box3d = clip_box(ax3d)
-        self.caption = widgets.HTML(layout=widgets.Layout(min_height="66px"))
+        self.caption = widgets.HTML(layout=widgets.Layout(min_height="86px"))
         self.live = LiveFigure(self, fig, ax, settings=[self.start_x1, self.start_x2, self.lr],
                                iteration=self.play, description=self.title, layers=[
             {"name": "path", "mode": "prefix", "color": style.PATH, "lw": 1.4, "marker": "o", "ms": 4},
+            {"name": "step", "mode": "at", "color": style.CURVE, "lw": 1.5, "arrow": True, "dash": [3.7, 1.6],
+             "head": 9},
+            {"name": "next", "mode": "at", "color": style.DOT, "lw": 0, "marker": "o", "ms": 8, "alpha": NEXT_ALPHA},
             {"name": "dot", "data": "path", "mode": "point", "color": style.DOT, "lw": 0, "marker": "o", "ms": 10},
             {"name": "arrow_x1", "mode": "at", "color": blue, "lw": 2.5, "arrow": True},
             {"name": "arrow_x2", "mode": "at", "color": green, "lw": 2.5, "arrow": True},
@@ -83,9 +91,9 @@ class BowlExplorer(TraceScene):
         super().__init__(fig, controls=[self.start_x1, self.start_x2, self.lr, self.play,
                                         self.step_button, self.reset_button], below=[self.table],
                          view=widgets.VBox([self.caption, self.live]))
-        self._start([self.start_x1, self.start_x2, self.lr],
-                    moving=[self.path, self.dot, self.arrows, *self.arrow_labels, self.path3d, self.dot3d,
-                            ax.title])
+        self.moving = [self.path, self.dot, self.step_arrow, self.next_dot, self.arrows, *self.arrow_labels,
+                       self.path3d, self.dot3d]
+        self._start([self.start_x1, self.start_x2, self.lr], moving=[*self.moving, ax.title])
 
     def _recompute(self):
         start = (snap(self.start_x1, self.start_x1.value), snap(self.start_x2, self.start_x2.value))
@@ -124,12 +132,22 @@ class BowlExplorer(TraceScene):
         self.arrows.set_offsets([point, point])
         self.arrows.set_UVC([arrows[0], 0.0], [0.0, arrows[1]])
         ends = (point + [arrows[0], 0.0], point + [0.0, arrows[1]])
-        self.arrow_labels[0].set_position((ends[0][0], ends[0][1] - 0.25))
-        self.arrow_labels[0].set_text(f"∂f/∂x1 = {grad[0]:.2f}")
-        self.arrow_labels[1].set_position((ends[1][0] + 0.15, ends[1][1]))
-        self.arrow_labels[1].set_text(f"∂f/∂x2 = {grad[1]:.2f}")
+        spots = ((ends[0][0], ends[0][1] - 0.25), (ends[1][0] + 0.15, ends[1][1]))
+        for label, spot, name, value in zip(self.arrow_labels, spots, ("x1", "x2"), grad):
+            label.set_position(spot)
+            label.set_text(f"∂f/∂{name} = {value:.2f}")
+            label.set_visible(bool(np.all(np.abs(spot) < LIMIT)))   # a diverging dot leaves the view
         self.path3d.set_data_3d(shown[:, 0], shown[:, 1], heights)
         self.dot3d.set_data_3d([point[0]], [point[1]], [fx])
+        last = k >= len(self.points) - 1
+        after = point if last else self.points[k + 1]
+        self.step_arrow.xy, self.step_arrow.xyann = tuple(after), tuple(point)
+        self.step_arrow.set_visible(not last and bool(np.all(np.abs(after) < LIMIT)))
+        self.next_dot.set_data([] if last else [after[0]], [] if last else [after[1]])
+        lr = snap(self.lr, self.lr.value)
+        ahead = (f"the last of {N_STEPS} steps" if last else
+                 f"dashed: the next step −η·∇f = ({-lr * grad[0]:.2f}, {-lr * grad[1]:.2f}) with η = {lr:g}, "
+                 f"to ({after[0]:.2f}, {after[1]:.2f})")
         headline = f"step {k}: (x1, x2) = ({point[0]:.2f}, {point[1]:.2f}), f = {fx:.3f}"
         legend = f"arrows: −∂f/∂x1 = −2·x1 and −∂f/∂x2 = −4·x2 (× {ARROW_SCALE})"
         self.ax.set_title(f"{headline}\n{legend}", fontsize=style.TITLE_SIZE, loc="left")
@@ -137,7 +155,8 @@ class BowlExplorer(TraceScene):
         self.caption.value = (
             f'<div style="font-size:13px;line-height:1.45"><b>{html.escape(headline)}</b><br>'
             f'<span style="color:{blue}">■ ∂f/∂x1 = {grad[0]:.2f}</span> &nbsp; '
-            f'<span style="color:{green}">■ ∂f/∂x2 = {grad[1]:.2f}</span><br>{html.escape(legend)}</div>')
+            f'<span style="color:{green}">■ ∂f/∂x2 = {grad[1]:.2f}</span><br>{html.escape(legend)}<br>'
+            f'{html.escape(ahead)}</div>')
         self.redraw()
         self.table.value = trace_table(self.trace[:max(k, 1)], ["iteration", "x", "fx", "grad", "new_x"],
                                        decimals=2, headers=["Iter", "(x1, x2)", "f", "(∂f/∂x1, ∂f/∂x2)",
@@ -156,12 +175,14 @@ class BowlExplorer(TraceScene):
         arrow_x2 = np.stack([points, points + np.stack([zero, downhill[..., 1]], axis=-1)], axis=-2)
         with self.lock:
             path3d = project_3d(self.ax3d, points[..., 0], points[..., 1], heights)
-        return {"path": points, "arrow_x1": arrow_x1, "arrow_x2": arrow_x2, "path3d": path3d}
+        after = np.concatenate([points[:, 1:], np.full_like(points[:, :1], np.nan)], axis=1)
+        step = np.stack([points, np.where(np.isnan(after), points, after)], axis=-2)   # dot → next point
+        return {"path": points, "arrow_x1": arrow_x1, "arrow_x2": arrow_x2, "path3d": path3d,
+                "step": step, "next": after[:, :, None, :]}
 
     def live_background(self, level):
-        moving = [self.path, self.dot, self.arrows, *self.arrow_labels, self.path3d, self.dot3d]
         with self.lock, swapped_title(self.ax, "", loc="left"):
-            png = background_png(self.fig, moving)
+            png = background_png(self.fig, self.moving)
         return png, self.ax.get_xlim(), self.ax.get_ylim()
 
 

@@ -1,24 +1,70 @@
 """Part 3 scene: the computation graph of f = ((2x1 + x2)² + 3x2²)³, values forward, blame backward."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.collections import LineCollection
+from matplotlib.patches import FancyBboxPatch
 
 from course_lib import autodiff
 
 from . import style
 from .live import LiveFigure, background_png, caption_html, snap
 from .scene import Scene, make_figure, make_stepper, require_in_range, slider
+from .style import short_number as number
 
-LIMIT = 2.0
+# ±1 keeps every number in a node short enough to read (at ±2, f reaches 110,592 and its
+# gradient 165,888; the picture would only show bigger numbers, not more chain rule).
+LIMIT = 1.0
 EDGE_STYLES = [(style.MUTED, 1.5), (style.OKABE_ITO["blue"], 2.5), (style.HIGHLIGHT, 4.0)]  # hidden, revealed, current
 NODE_FACES = ["white", style.OKABE_ITO["yellow"]]                                            # blame pending, complete
-NODE_AREA = 4200    # scatter size in pt²
+BOX = (66, 44)          # node box in pixels: name and value (tests check every setting fits)
+BLAME_GAP = 13          # pixels from a box's edge to the centre of its "∂f = …" label
+SIZE = (880, 400)
+MARGINS = (10, 40, 10, 34)   # left, bottom, right, top (px): the title above, the legend below
+DEFINITIONS = "u = 2·x1 + x2    v = u² + 3·x2²    f = v³     ×: an edge's local derivative     ∂f: blame"
+
+
+def is_constant(node) -> bool:
+    """A number written into f (the 2 of 2·x1): its blame teaches nothing, so it is not drawn."""
+    return not node.op and node.label not in ("x1", "x2")
+
+
+def drawn_graph(graph) -> autodiff.Graph:
+    """The graph without its constant leaves, each node labelled with what it is (x1, 2·x1, u, u²…);
+    nodes keep their topological order."""
+    names = node_names(graph)
+    constants = {n.id for n in graph.nodes if is_constant(n)}
+    return autodiff.Graph(tuple(replace(n, label=names[n.id]) for n in graph.nodes if n.id not in constants),
+                          tuple(e for e in graph.edges if e.source_id not in constants))
+
+
+def node_names(graph) -> dict[str, str]:
+    """Its label (x1, u, v, f, a constant's value) or the operation on its inputs (2·x1, x2², u²)."""
+    names: dict[str, str] = {}
+    for node in graph.nodes:
+        shown = [names[e.source_id] for e in graph.edges if e.target_id == node.id]
+        if node.label:
+            names[node.id] = node.label
+        elif node.op in ("**2", "**3"):
+            names[node.id] = wrapped(shown[0]) + {"**2": "²", "**3": "³"}[node.op]
+        elif node.op == "*":   # a constant factor first: 2·x1, not x1·2
+            factors = sorted(shown, key=lambda name: not name.replace(".", "").isdigit())
+            names[node.id] = "·".join(wrapped(name) for name in factors)
+        else:
+            names[node.id] = f" {node.op} ".join(shown)
+    return names
+
+
+def wrapped(name: str) -> str:
+    return f"({name})" if any(c in name for c in " ·+") else name
 
 
 def layered_positions(graph) -> dict[str, tuple[float, float]]:
-    """x = longest path from an input (so every edge points right), y spread within a layer."""
+    """x = longest path from an input (so every edge points right); in a layer of one, y is the
+    mean of its inputs' (so a chain stays straight), else the layer is spread evenly."""
     depth = {node.id: 0 for node in graph.nodes}
     for node in graph.nodes:  # topological order: sources are final before their targets
         for edge in graph.edges:
@@ -27,18 +73,14 @@ def layered_positions(graph) -> dict[str, tuple[float, float]]:
     layers: dict[int, list[str]] = {}
     for node in graph.nodes:
         layers.setdefault(depth[node.id], []).append(node.id)
-    positions = {}
-    for d, ids in layers.items():
+    positions: dict[str, tuple[float, float]] = {}
+    for d in sorted(layers):
+        ids = layers[d]
         for i, node_id in enumerate(ids):
-            positions[node_id] = (float(d), 1.3 * ((len(ids) - 1) / 2 - i))
+            sources = [positions[e.source_id][1] for e in graph.edges if e.target_id == node_id]
+            y = float(np.mean(sources)) if len(ids) == 1 and sources else 1.3 * ((len(ids) - 1) / 2 - i)
+            positions[node_id] = (float(d), y)
     return positions
-
-
-OP_NAMES = {"*": "×", "+": "+", "**2": "( )²", "**3": "( )³"}
-
-
-def node_name(node) -> str:
-    return node.label or f"[{OP_NAMES.get(node.op, node.op)}]"
 
 
 class ChainGraphExplorer(Scene):
@@ -54,40 +96,57 @@ class ChainGraphExplorer(Scene):
         self.backward_order = list(reversed(range(len(self.graph.edges))))
         self.play, self.step_button, self.reset_button = make_stepper(len(self.graph.edges), 900)
 
-        fig = make_figure(820, 400, browser_drawn=True)
+        fig = make_figure(*SIZE, margins=MARGINS, browser_drawn=True)
         with style.figure_style():
             self.ax = ax = fig.add_subplot()
         style.blank_axes(ax, " ")
         self.positions = layered_positions(self.graph)
         xs = [p[0] for p in self.positions.values()]
         ys = [p[1] for p in self.positions.values()]
-        ax.set_xlim(min(xs) - 0.5, max(xs) + 0.5)
-        ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
-        segments = [(self.positions[e.source_id], self.positions[e.target_id]) for e in self.graph.edges]
-        self.edges = LineCollection(segments, colors=style.MUTED, linewidths=1.5, zorder=1)
+        ax.set_xlim(min(xs) - 0.45, max(xs) + 0.45)
+        ax.set_ylim(min(ys) - 0.75, max(ys) + 0.75)
+        fig.text(0.5, 10 / SIZE[1], DEFINITIONS, ha="center", va="bottom", fontsize=style.FONT_SIZE,
+                 color=style.MUTED)
+        centres = np.array([self.positions[n.id] for n in self.graph.nodes])
+        to_data = self._pixels_to_data()
+        segments = [self._visible(self.positions[e.source_id], self.positions[e.target_id], to_data)
+                    for e in self.graph.edges]
+        self.edges = LineCollection(segments, colors=style.MUTED, linewidths=1.5, zorder=1, capstyle="round")
         ax.add_collection(self.edges)
-        self.label_spots = [(0.45 * a[0] + 0.55 * b[0], 0.45 * a[1] + 0.55 * b[1]) for a, b in segments]
+        self.label_spots = [tuple(np.mean(seg, axis=0)) for seg in segments]
         self.edge_labels = [
             ax.text(x, y, "", ha="center", va="center", fontsize=style.FONT_SIZE, color=style.OKABE_ITO["blue"],
-                    zorder=3, bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
+                    zorder=3, bbox=dict(boxstyle="square,pad=0.15", fc="white", ec="none", alpha=0.85))
             for x, y in self.label_spots]
-        centres = np.array([self.positions[n.id] for n in self.graph.nodes])
-        self.nodes = ax.scatter(centres[:, 0], centres[:, 1], s=NODE_AREA, c="white",
-                                edgecolors=style.CURVE, linewidths=1.5, zorder=2)
+        w, h = BOX[0] * to_data[0], BOX[1] * to_data[1]
+        self.boxes = [FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0,rounding_size=0.06",
+                                     fc="white", ec=style.CURVE, lw=1.5, zorder=2, mutation_aspect=to_data[1] / to_data[0])
+                      for x, y in centres]
+        for box in self.boxes:
+            ax.add_patch(box)
         self.node_labels = [ax.text(x, y, "", ha="center", va="center", fontsize=style.FONT_SIZE, zorder=4)
                             for x, y in centres]
+        # Each "∂f = …" label sits on the side of its box that faces away from the middle of the
+        # graph: edges arrive from the middle, so the label never lies across one.
+        offset = (BOX[1] / 2 + BLAME_GAP) * to_data[1]
+        self.blame_spots = [(x, y + offset if y > 0 else y - offset) for x, y in centres]
+        self.blame_labels = [
+            ax.text(x, y, "", ha="center", va="center", fontsize=style.FONT_SIZE, zorder=4, color=style.CURVE,
+                    bbox=dict(boxstyle="square,pad=0.15", fc=NODE_FACES[1], ec="none", alpha=0.85))
+            for x, y in self.blame_spots]
         self.caption = widgets.HTML(layout=widgets.Layout(min_height="24px"))
         self.live = LiveFigure(self, fig, ax, settings=[self.x1, self.x2], iteration=self.play,
                                description=self.title, layers=[
             {"kind": "segments", "name": "edges", "mode": "at", "segments": [list(map(list, seg)) for seg in segments],
              "styles": [{"color": c, "lw": w} for c, w in EDGE_STYLES]},
-            {"kind": "circles", "name": "nodes", "mode": "at", "centers": centres.tolist(),
-             "radius": float(np.sqrt(NODE_AREA)) / 2, "edge": style.CURVE, "lw": 1.5,
-             "styles": [{"fill": f} for f in NODE_FACES]},
+            {"kind": "boxes", "name": "nodes", "mode": "at", "centers": centres.tolist(), "size": list(BOX),
+             "round": 6, "edge": style.CURVE, "lw": 1.5, "styles": [{"fill": f} for f in NODE_FACES]},
             {"kind": "text", "name": "edge_labels", "mode": "at", "positions": [list(p) for p in self.label_spots],
              "color": style.OKABE_ITO["blue"], "size": style.FONT_SIZE, "box": "white"},
             {"kind": "text", "name": "node_labels", "mode": "at", "positions": centres.tolist(),
              "color": "black", "size": style.FONT_SIZE},
+            {"kind": "text", "name": "blame_labels", "mode": "at", "positions": [list(p) for p in self.blame_spots],
+             "color": "black", "size": style.FONT_SIZE, "box": NODE_FACES[1]},
         ])
         super().__init__(fig, controls=[self.x1, self.x2, self.play, self.step_button, self.reset_button],
                          view=widgets.VBox([self.caption, self.live]))
@@ -95,7 +154,22 @@ class ChainGraphExplorer(Scene):
             control.observe(self._on_values, "value")
         self.play.observe(self._on_change, "value")
         self._draw()
-        self._finish([self.edges, *self.edge_labels, self.nodes, *self.node_labels, ax.title])
+        self.moving = [self.edges, *self.edge_labels, *self.boxes, *self.node_labels, *self.blame_labels, ax.title]
+        self._finish(self.moving)
+
+    def _pixels_to_data(self) -> tuple[float, float]:
+        """Data units per pixel along x and y (the margins fix the axes box at construction)."""
+        (x0, y0), (x1, y1) = self.ax.transData.inverted().transform([(0, 0), (1, 1)])
+        return abs(x1 - x0), abs(y1 - y0)
+
+    @staticmethod
+    def _visible(a, b, to_data):
+        """The part of edge a→b outside both node boxes (its label sits in the middle of it)."""
+        a, b = np.asarray(a), np.asarray(b)
+        d = (b - a) / np.asarray(to_data)                      # direction in pixels
+        half = np.array(BOX) / 2
+        t = min(half[0] / abs(d[0]) if d[0] else np.inf, half[1] / abs(d[1]) if d[1] else np.inf)
+        return [list(a + (b - a) * t), list(b - (b - a) * t)]
 
     def _compute(self):
         self.graph = graph_at(snap(self.x1, self.x1.value), snap(self.x2, self.x2.value))
@@ -126,11 +200,13 @@ class ChainGraphExplorer(Scene):
                           snap(self.x1, self.x1.value), snap(self.x2, self.x2.value))
         self.edges.set_colors([EDGE_STYLES[i][0] for i in view["edge_styles"]])
         self.edges.set_linewidths([EDGE_STYLES[i][1] for i in view["edge_styles"]])
-        for label, text in zip(self.edge_labels, view["edge_texts"]):
-            label.set_text(text)
-        for label, text in zip(self.node_labels, view["node_texts"]):
-            label.set_text(text)
-        self.nodes.set_facecolors([NODE_FACES[i] for i in view["node_styles"]])
+        for labels, key in ((self.edge_labels, "edge_texts"), (self.node_labels, "node_texts"),
+                            (self.blame_labels, "blame_texts")):
+            for label, text in zip(labels, view[key]):
+                label.set_text(text)
+                label.set_visible(bool(text))   # an empty text with a bbox would still draw its box
+        for box, face in zip(self.boxes, view["node_styles"]):
+            box.set_facecolor(NODE_FACES[face])
         self.ax.set_title(view["title"], fontsize=style.TITLE_SIZE)
         self.caption.value = caption_html(view["title"])
         self.redraw()
@@ -143,17 +219,17 @@ class ChainGraphExplorer(Scene):
         return {"edges": np.array([[v["edge_styles"] for v in run] for run in views]),
                 "nodes": np.array([[v["node_styles"] for v in run] for run in views]),
                 "edge_labels": [[v["edge_texts"] for v in run] for run in views],
-                "node_labels": [[v["node_texts"] for v in run] for run in views]}
+                "node_labels": [[v["node_texts"] for v in run] for run in views],
+                "blame_labels": [[v["blame_texts"] for v in run] for run in views]}
 
     def live_background(self, level):
-        moving = [self.edges, *self.edge_labels, self.nodes, *self.node_labels, self.ax.title]
         with self.lock:
-            png = background_png(self.fig, moving)
+            png = background_png(self.fig, self.moving)
         return png, self.ax.get_xlim(), self.ax.get_ylim()
 
 
-def graph_at(x1: float, x2: float):
-    return autodiff.graph(autodiff.chain_function_graph(x1, x2)["f"])
+def graph_at(x1: float, x2: float) -> autodiff.Graph:
+    return drawn_graph(autodiff.graph(autodiff.chain_function_graph(x1, x2)["f"]))
 
 
 def known_grads(graph, revealed) -> set[str]:
@@ -172,23 +248,25 @@ def blame_view(graph, backward_order, step: int, x1: float, x2: float) -> dict:
     revealed = backward_order[:step]
     current = revealed[-1] if revealed else None
     known = known_grads(graph, revealed)
+    names = {node.id: node.label for node in graph.nodes}
     edge_styles = [2 if i == current else 1 if i in revealed else 0 for i in range(len(graph.edges))]
-    edge_texts = [f"×{edge.local_derivative:.4g}" if i in revealed else "" for i, edge in enumerate(graph.edges)]
-    node_texts = [f"{node_name(node)}\n{node.data:.4g}" + (f"\n∂f = {node.grad:.4g}" if node.id in known else "")
-                  for node in graph.nodes]
+    edge_texts = [f"×{number(edge.local_derivative)}" if i in revealed else "" for i, edge in enumerate(graph.edges)]
+    node_texts = [f"{names[node.id]}\n{number(node.data)}" for node in graph.nodes]
+    blame_texts = [f"∂f = {number(node.grad)}" if node.id in known else "" for node in graph.nodes]
     node_styles = [1 if node.id in known else 0 for node in graph.nodes]
     if current is None:
-        title = (f"forward: x1 = {x1:.2f}, x2 = {x2:.2f} → f = {graph.nodes[-1].data:.4g}.  "
+        title = (f"forward: x1 = {x1:.2f}, x2 = {x2:.2f} → f = {number(graph.nodes[-1].data)}.  "
                  f"Step to pass the blame back, one edge at a time.")
     else:
         edge = graph.edges[current]
-        source = next(n for n in graph.nodes if n.id == edge.source_id)
-        target = next(n for n in graph.nodes if n.id == edge.target_id)
-        title = (f"blame step {step}/{len(graph.edges)}: ∂f/∂{node_name(source)} += "
-                 f"∂f/∂{node_name(target)} × local = {target.grad:.4g} × {edge.local_derivative:.4g} "
-                 f"= {target.grad * edge.local_derivative:.4g}")
+        source = wrapped(names[edge.source_id])
+        target_node = next(n for n in graph.nodes if n.id == edge.target_id)
+        target = wrapped(names[edge.target_id])
+        title = (f"blame step {step}/{len(graph.edges)}: ∂f/∂{source} += ∂f/∂{target} × local = "
+                 f"{number(target_node.grad)} × {number(edge.local_derivative)} = "
+                 f"{number(target_node.grad * edge.local_derivative)}")
     return {"edge_styles": edge_styles, "edge_texts": edge_texts, "node_texts": node_texts,
-            "node_styles": node_styles, "title": title}
+            "blame_texts": blame_texts, "node_styles": node_styles, "title": title}
 
 
 def chain_graph_explorer(x1: float = 1.0, x2: float = 0.5) -> ChainGraphExplorer:

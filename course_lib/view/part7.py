@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
@@ -10,7 +11,7 @@ from course_lib import data, mlp
 
 from . import style
 from .live import LiveFigure, background_png, clip_box, snap, to_pixels
-from .scene import Scene, autograding, make_figure, require_in_range, slider
+from .scene import Scene, autograding, make_figure, require_in_range, slider, slider_layout
 
 ACTIVATION_LABELS = {"relu": "ReLU", "sigmoid": "sigmoid", "square": "x²"}
 
@@ -24,7 +25,8 @@ class ActivationExplorer(Scene):
         self.factor = slider("gradient passed per layer", require_in_range("factor", factor, 0.05, 1.0),
                              0.05, 1.0, 0.05)
         self.depth = widgets.IntSlider(value=int(require_in_range("depth", depth, 1, 100)), min=1, max=100,
-                                       description="depth (layers)", style={"description_width": "initial"})
+                                       description="depth (layers)", style={"description_width": "initial"},
+                                       layout=slider_layout("depth (layers)"))
         fig = make_figure(860, 340, margins=(80, 50, 16, 34), browser_drawn=True)
         with style.figure_style():
             self.ax, self.ax_depth = fig.subplots(1, 2, gridspec_kw={"wspace": 0.3})
@@ -55,11 +57,26 @@ class ActivationExplorer(Scene):
         ])
         super().__init__(fig, controls=[self.activation, self.factor, self.depth],
                          view=widgets.VBox([self.caption, self.live]))
+        # No activation passes back more than its largest slope: the sigmoid at most σ'(0) = 0.25.
+        self.caps = {name: min(self.factor.max, float(np.max(np.abs(self._curves(name)[1]))))
+                     for name in mlp.ACTIVATIONS}
+        for control in (self.activation, self.factor):
+            control.observe(self._clamp, "value")       # first: the slider never shows more than the cap
+        self._clamp()
         for control in (self.activation, self.factor, self.depth):
             control.observe(self._on_change, "value")
         self._draw()
         self._finish([self.f_line, self.df_line, self.product_line, self.product_dot, self.ax.title,
                       self.ax_depth.title])
+
+    def _clamp(self, change=None) -> None:
+        cap = self.caps[self.activation.value]
+        if self.factor.value > cap:
+            self.factor.value = snap(self.factor, cap)
+
+    def effective_factor(self, activation: str, factor: float) -> float:
+        """The factor a layer of this activation can pass back at most (the slider is held there)."""
+        return min(factor, self.caps[activation])
 
     def update(self, activation=None, factor=None, depth=None):
         with self.depth.hold_trait_notifications():
@@ -93,15 +110,19 @@ class ActivationExplorer(Scene):
         self.f_line.set_data(self.grid, values)
         self.df_line.set_data(self.grid, slopes)
         self._set_activation_view(self.activation.value)
-        factor = snap(self.factor, self.factor.value)
+        activation = self.activation.value
+        factor = self.effective_factor(activation, snap(self.factor, self.factor.value))
         self.product_line.set_data(*self._products(factor))
         self.product = mlp.vanishing_product(factor, self.depth.value)
         self.product_dot.set_data([self.depth.value], [self.product])
         self.ax_depth.set_ylim(1e-60, 10)  # fixed: a factor change then only moves the curve
         headline = f"{factor:g} ** {self.depth.value} = {self.product:.3g}"
         self.ax_depth.set_title(headline, fontsize=style.TITLE_SIZE)
+        cap = self.caps[activation]
+        limit = (f" ({ACTIVATION_LABELS[activation]} passes back at most {cap:g} per layer: its largest slope)"
+                 if cap < self.factor.max else "")
         self.caption.value = (f'<div style="font-size:13px">blame left after {self.depth.value} layers: '
-                              f"<b>{html.escape(headline)}</b></div>")
+                              f"<b>{html.escape(headline)}</b>{html.escape(limit)}</div>")
         self.redraw()
 
     # --- what the browser draws (LiveFigure): each activation's curves, every factor^depth ---
@@ -109,10 +130,11 @@ class ActivationExplorer(Scene):
         names = [value[0] for value in values]
         order = list(mlp.ACTIVATIONS)
         curves = [self._curves(name) for name in names]
+        factors = [self.effective_factor(name, factor) for name, factor, _ in values]
         with self.lock:
-            products = [to_pixels(self.ax_depth, *self._products(factor)) for _, factor, _ in values]
+            products = [to_pixels(self.ax_depth, *self._products(factor)) for factor in factors]
             dots = [to_pixels(self.ax_depth, [depth], [mlp.vanishing_product(factor, int(depth))])
-                    for _, factor, depth in values]
+                    for factor, (_, _, depth) in zip(factors, values)]
         return {"f": np.array([np.column_stack([self.grid, v]) for v, _ in curves]),
                 "df": np.array([np.column_stack([self.grid, d]) for _, d in curves]),
                 "product": np.array(products), "product_dot": np.array(dots),
@@ -136,8 +158,29 @@ def activation_explorer(factor: float = 0.3, depth: int = 10) -> ActivationExplo
     return ActivationExplorer(factor, depth)
 
 
+@dataclass(frozen=True)
+class Run:
+    """One call of train() (a cell, or a click on the button): the epochs it added and where it ended."""
+
+    number: int
+    first_epoch: int
+    last_epoch: int
+    loss: float
+    accuracy: float
+
+    def describe(self, setup: str) -> str:
+        epochs = (f"epoch {self.last_epoch}" if self.first_epoch == self.last_epoch
+                  else f"epochs {self.first_epoch}–{self.last_epoch}")
+        return (f"run {self.number} ({setup}), {epochs}: "
+                f"test accuracy {self.accuracy:.1%} after epoch {self.last_epoch}, loss {self.loss:.3f}")
+
+
 class MLPTrainer(Scene):
-    """Train an MLP on the digits; loss and test accuracy are plotted after every epoch."""
+    """Train an MLP on the digits; loss and test accuracy are plotted after every epoch.
+
+    Every train() is a numbered run; a printed result names its run (`result()`), so a line
+    printed after one run still says what it describes once the button has trained further.
+    """
 
     title = "an MLP learning handwritten digits"
 
@@ -148,10 +191,13 @@ class MLPTrainer(Scene):
         self.model = mlp.MLP(sizes, self.rng, activation=activation)
         self.epochs = int(require_in_range("epochs", epochs, 1, 1000))
         self.batch_size, self.lr = batch_size, lr
+        self.setup = f"hidden {tuple(hidden)}, batch {batch_size}, η = {lr:g}, seed {seed}"
+        self.runs: list[Run] = []
         self.progress = widgets.IntProgress(value=0, min=0, max=self.epochs, description="epochs",
                                             style={"description_width": "initial"})
         self.train_button = widgets.Button(description="train", icon="play")
-        self.status = widgets.Label("")
+        self.status = widgets.Label("not trained yet")
+        self.history = widgets.HTML()
         fig = make_figure(760, 300, margins=None)
         with style.figure_style():
             self.ax_loss, self.ax_acc = fig.subplots(1, 2)
@@ -166,7 +212,7 @@ class MLPTrainer(Scene):
         self.losses: list[float] = []
         self.accuracies: list[float] = []
         self.log = None
-        super().__init__(fig, controls=[self.train_button, self.progress, self.status])
+        super().__init__(fig, controls=[self.train_button, self.progress, self.status], below=[self.history])
         self.train_button.on_click(lambda _: self.train())
         self._finish([self.loss_line, self.acc_line])
 
@@ -181,16 +227,27 @@ class MLPTrainer(Scene):
         for ax in (self.ax_loss, self.ax_acc):
             ax.set_xlim(0, max(self.epochs, len(self.losses)) + 1)
         self.progress.value = len(self.losses)
-        self.status.value = (f"epoch {len(self.losses)}: loss {self.losses[-1]:.3f}, "
+        self.status.value = (f"run {len(self.runs) + 1}, epoch {len(self.losses)}: loss {self.losses[-1]:.3f}, "
                              f"test accuracy {self.accuracies[-1]:.1%}")
         self.redraw()
 
     def train(self, epochs=None):
         epochs = self.epochs if epochs is None else int(require_in_range("epochs", epochs, 1, 1000))
+        first = len(self.losses) + 1
         self.progress.max = len(self.losses) + epochs
         self.log = mlp.train(self.model, self.X_train, self.y_train, epochs, self.batch_size, self.lr,
                              self.rng, callback=self._after_epoch)
+        self.runs.append(Run(len(self.runs) + 1, first, len(self.losses), self.losses[-1], self.accuracies[-1]))
+        self.status.value = self.result()
+        self.history.value = ("<div style='font-size:13px'>" + "<br>".join(
+            html.escape(run.describe(self.setup)) for run in self.runs) + "</div>")
         return self
+
+    def result(self, run: int | None = None) -> str:
+        """What a run (the latest by default) ended with, naming the run, its epochs and setup."""
+        if not self.runs:
+            return f"not trained yet ({self.setup})"
+        return self.runs[-1 if run is None else run - 1].describe(self.setup)
 
     def update(self, epochs=1):
         return self.train(epochs)
@@ -219,7 +276,7 @@ class DigitPredictions(Scene):
         self.labels = y[picks]
         cols = min(n, 8)
         rows = int(np.ceil(n / cols))
-        fig = make_figure(96 * cols, 130 * rows, margins=None)
+        fig = make_figure(96 * cols, 140 * rows, margins=None)
         with style.figure_style():
             axes = np.atleast_1d(fig.subplots(rows, cols)).ravel()
         for ax in axes[n:]:

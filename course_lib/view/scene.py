@@ -20,6 +20,23 @@ from .style import DPI, figure_style
 _numbers = itertools.count(1)
 
 
+# A buffer above jupyter_client's Session.copy_threshold (64 KiB) goes out zero-copy, tracked by
+# pyzmq's garbage collector; a kernel shut down while a top-up was in flight then logged "zmq gc
+# socket requested during shutdown" (seen in the browser tests). LiveFigure frames, backgrounds
+# and ipympl images are a few MB at most, and copying them costs well under a millisecond, so
+# the kernel copies every message.
+COPY_THRESHOLD = 64 * 2**20
+
+
+def copy_large_messages() -> None:
+    """Raise the running kernel's Session.copy_threshold (a config trait) to COPY_THRESHOLD."""
+    from IPython import get_ipython
+
+    session = getattr(getattr(get_ipython(), "kernel", None), "session", None)
+    if session is not None and session.copy_threshold < COPY_THRESHOLD:
+        session.copy_threshold = COPY_THRESHOLD
+
+
 def autograding() -> bool:
     """nbgrader sets NBGRADER_EXECUTION while it runs notebooks: skip animations and training."""
     return bool(os.environ.get("NBGRADER_EXECUTION"))
@@ -119,6 +136,7 @@ class Scene:
         # Matplotlib is not thread-safe (two concurrent savefigs of one figure came out blank),
         # so every change and render of the figure holds this lock.
         self.lock = threading.RLock()
+        copy_large_messages()
         self.fig = fig
         self.blitter = Blitter(fig, ())
         rows = [*above]
@@ -194,11 +212,28 @@ class Scene:
         display(self._repr_mimebundle_(), raw=True)
 
 
+TRACK_PX = 200      # a slider's track: long enough to aim at one step (the browser test wants ≥ 150)
+READOUT_PX = 72     # room for the value shown right of the track
+LABEL_FONT_PX = 13  # JupyterLab's widget font size (--jp-widgets-font-size)
+
+
+def slider_layout(description: str) -> widgets.Layout:
+    """A width that fits the description, a TRACK_PX track and the readout. ipywidgets gives a
+    slider 300 px in all, so a long description squeezed its track to a few dozen pixels."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    # DejaVu Sans (what Lab's system-ui is on Debian) is among the widest UI fonts: a safe estimate.
+    label, _, _ = RendererAgg(1, 1, 72).get_text_width_height_descent(
+        description, FontProperties(family="DejaVu Sans", size=LABEL_FONT_PX), ismath=False)
+    return widgets.Layout(width=f"{int(label) + 16 + TRACK_PX + READOUT_PX}px")
+
+
 def slider(description: str, value: float, low: float, high: float, step: float,
            readout_format: str = ".2f") -> widgets.FloatSlider:
     return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=description,
                                readout_format=readout_format, continuous_update=True,
-                               style={"description_width": "initial"})
+                               style={"description_width": "initial"}, layout=slider_layout(description))
 
 
 def require_in_range(name: str, value, low: float, high: float) -> float:

@@ -62,3 +62,18 @@ def blank_axes(ax, title: str | None = None):
     if title is not None:
         ax.set_title(title, fontsize=TITLE_SIZE)
     return ax
+
+
+def short_number(value: float) -> str:
+    """A number short enough for a diagram's node: 4 significant digits, thousands with a
+    separator (1,470, not 1.47e+03), tiny ones ≈0, and a real minus sign."""
+    size = abs(value)
+    if size >= 1000:
+        text = f"{value:,.0f}"
+    elif size >= 1:
+        text = f"{value:.4g}"
+    elif size >= 0.001:
+        text = f"{value:.3f}".rstrip("0")
+    else:
+        text = "0" if value == 0 else "≈0"
+    return text.replace("-", "−")
