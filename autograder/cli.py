@@ -56,16 +56,35 @@ def cmd_collect(args) -> int:
     return 0
 
 
+NO_SANDBOX_WARNING = ("WARNING: --no-sandbox: learners' code runs unconfined, with YOUR rights on this "
+                      "machine (your files, your network, your gradebook). Grade only code you trust this way.")
+
+
 def cmd_autograde(args) -> int:
     from autograder.engine import grade_submissions
+    from autograder.engine_task import sandbox_unavailable_reason
 
+    if args.no_sandbox:
+        print(NO_SANDBOX_WARNING, file=sys.stderr)
+    elif not args.scheduler:  # on a cluster each worker's sandbox is checked where it runs
+        reason = sandbox_unavailable_reason()
+        if reason:
+            raise CourseError(f"the grading sandbox cannot run here: {reason}\n"
+                              "(--no-sandbox grades anyway, with learners' code running with your rights)")
     tasks = [t for t in course_dir.submissions(args.course)
              if (not args.assignment or t[1] == args.assignment)
              and (not args.student or t[0] == args.student)]
     if not tasks:
         raise CourseError("no submissions to grade in submitted/ (run `import` or `collect` first)"
                           + (" matching the filters given" if args.assignment or args.student else ""))
-    results = grade_submissions(args.course, tasks, jobs=args.jobs, progress=not args.quiet)
+    if args.scheduler:
+        from autograder.cluster import grade_on_cluster
+
+        results = grade_on_cluster(args.course, args.scheduler, tasks, progress=not args.quiet,
+                                   sandbox=not args.no_sandbox)
+    else:
+        results = grade_submissions(args.course, tasks, jobs=args.jobs, progress=not args.quiet,
+                                    sandbox=not args.no_sandbox)
     for r in results:
         extra = f" ({'; '.join(r.reasons)})" if r.reasons else ""
         print(f"{r.student:<24} {r.assignment:<24} {r.score:g}/{r.max_score:g} {r.status}{extra}")
@@ -96,6 +115,10 @@ def cmd_selfgrade(args) -> int:
     from autograder import selfgrade
 
     report = selfgrade.selfgrade(Path(args.notebook), args.assignment, args.solutions, args.course)
+    if args.report_file:
+        tmp = Path(f"{args.report_file}.tmp")
+        tmp.write_text(report.to_json())
+        tmp.replace(args.report_file)
     print(report.to_json() if args.json else selfgrade.format_report(report))
     return 0 if report.status != "failed" else 1
 
@@ -139,6 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--student", help="only this student")
     p.add_argument("--jobs", type=int, help="notebooks graded at a time (default: cores + 1)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="grade on this dask.distributed cluster instead of this machine's cores")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="grade even where the sandbox cannot run: learners' code runs with your rights")
     p.set_defaults(func=cmd_autograde)
 
     p = sub.add_parser("feedback", help="HTML feedback per autograded submission "
@@ -155,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("notebook", help="path of the notebook (saved)")
     p.add_argument("--assignment", help="assignment id (default: from the file name)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--report-file", help="also write the report as JSON to this file")
     p.set_defaults(func=cmd_selfgrade)
     return parser
 

@@ -30,13 +30,15 @@ class SandboxedExecute(Execute):
     max_output_bytes = Integer(1_000_000, help="output a cell may keep; the rest is dropped").tag(config=True)
     notebook_timeout = Float(300, help="seconds for the whole notebook").tag(config=True)
 
-    issues: list[str] = []  # what went wrong while running, for the report (one submission per process)
-
     def __init__(self, *args, **kwargs):
-        kwargs["kernel_manager_class"] = SandboxKernelManager  # never an unconfined kernel
+        kwargs["kernel_manager_class"] = SandboxKernelManager  # kernels only from a zygote
         super().__init__(*args, **kwargs)
+        self.issues: list[str] = []  # what went wrong while running this notebook, for the report
+        # a kernel's widget state would go into the notebook's metadata, past the output cap
+        self.store_widget_state = False
 
     def preprocess(self, nb, resources=None, km=None):
+        self.issues = []
         self._replay: list[str] = []
         self._deadline = monotonic() + self.notebook_timeout
         return super().preprocess(nb, resources, km)

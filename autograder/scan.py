@@ -6,8 +6,12 @@ builtins, sys.modules, __code__/__globals__/__dict__/__class__, exec/eval/compil
 importlib, ctypes/cffi/gc/mock, frame tricks (f_globals), answer classes that define
 __eq__ and other comparison methods, IPython shell escapes and magics other than
 %matplotlib, %time and %timeit (the code %time/%timeit and %%time/%%timeit run is scanned
-like the cell's own). A flagged cell is
-reported; the grader then gives no points to the checks that run after it.
+like the cell's own).
+
+It is a REPORT for the instructor, not a security boundary and not a grading rule: a flagged
+cell adds a reason and sets the submission's needs-review flag; scores are left as nbgrader and
+VerifyChecks (which re-decides every check cell outside the kernel, autograder/verify.py) gave
+them. Containment is the sandbox's job (autograder/sandbox.py).
 """
 
 from __future__ import annotations

@@ -44,6 +44,7 @@ class SelfGradeReport:
     status: str
     reasons: list[str]
     exercises: list[Exercise]
+    sandboxed: bool = False  # the code ran in the grading sandbox (else unconfined, as the learner)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -93,7 +94,9 @@ def _is_manual(cell) -> bool:
 
 def selfgrade(notebook, assignment: str | None = None, solutions_dir=course_dir.SOLUTIONS_DIR,
               course_root=course_dir.COURSE_ROOT) -> SelfGradeReport:
-    from autograder.engine import grade_submissions
+    from autograder.engine import Merger, Plan, run_forked
+    from autograder.engine_task import open_zygote, sandbox_unavailable_reason
+    from autograder.limits import Limits
 
     notebook = Path(notebook)
     if not notebook.is_file():
@@ -108,21 +111,37 @@ def selfgrade(notebook, assignment: str | None = None, solutions_dir=course_dir.
         dest = course / "submitted" / STUDENT / aid / f"{aid}.ipynb"
         dest.parent.mkdir(parents=True)
         dest.write_bytes(notebook.read_bytes())
-        [graded] = grade_submissions(course, [(STUDENT, aid)], jobs=1, progress=False)
-        autograded = course / "autograded" / STUDENT / aid / f"{aid}.ipynb"
-        hints, manual = {}, set()
-        if autograded.exists():
-            import nbformat  # here, not at the top: the notebook's button cell must import fast
+        limits = Limits()
+        plan = Plan(course, [(STUDENT, aid)], 1, limits)
+        task = plan.task(STUDENT, aid)
+        zygote_dir = Path(tmp) / "zygote"
+        zygote_dir.mkdir()
+        with open_zygote(str(zygote_dir), limits, sandbox=sandbox_unavailable_reason() is None) as zygote:
+            outcome = run_forked(task, zygote.address, sandboxed=zygote.sandboxed)
+        with Merger(plan) as merger:
+            graded = merger.merge(outcome)
+    hints, manual = {}, set()
+    autograded = outcome.autograded.get(f"{aid}.ipynb")
+    if autograded:
+        import nbformat  # here, not at the top: the notebook's button cell must import fast
 
-            for cell in _graded_cells(nbformat.read(autograded, as_version=4)):
-                gid = cell.metadata.nbgrader["grade_id"]
-                hints[gid] = [MANUAL_HINT] if _is_manual(cell) else failure_hints(cell)
-                if _is_manual(cell):
-                    manual.add(gid)
+        for cell in _graded_cells(nbformat.reads(autograded.decode("utf-8"), as_version=4)):
+            gid = cell.metadata.nbgrader["grade_id"]
+            hints[gid] = [MANUAL_HINT] if _is_manual(cell) else failure_hints(cell)
+            if _is_manual(cell):
+                manual.add(gid)
     exercises = [Exercise(gid, s, m, hints.get(gid, []) if s < m else [], gid in manual)
                  for gid, (s, m) in graded.per_cell.items()]
     return SelfGradeReport(aid, str(notebook), graded.score, graded.max_score, graded.status,
-                           list(graded.reasons), exercises)
+                           list(graded.reasons), exercises, outcome.sandboxed)
+
+
+SANDBOXED_NOTE = "Your code ran in the grading sandbox."
+UNCONFINED_NOTE = "Your code ran unconfined: this is your own machine (no grading sandbox here)."
+
+
+def sandbox_note(report: SelfGradeReport) -> str:
+    return SANDBOXED_NOTE if report.sandboxed else UNCONFINED_NOTE
 
 
 def written_points(report: SelfGradeReport) -> float:
@@ -148,6 +167,7 @@ def format_report(report: SelfGradeReport) -> str:
     if written_points(report):
         lines.append(f"Written answers ({written_points(report):g} points) are graded by your instructor.")
     lines.extend(f"Note: {r}" for r in report.reasons)
+    lines.append(sandbox_note(report))
     return "\n".join(lines)
 
 
@@ -161,6 +181,7 @@ def report_html(report: SelfGradeReport) -> str:
     written = (f"<p>Written answers ({written_points(report):g} points) are graded by your instructor.</p>"
                if written_points(report) else "")
     notes = "".join(f"<p><b>Note:</b> {esc(r)}</p>" for r in report.reasons)
+    notes += f"<p>{esc(sandbox_note(report))}</p>"
     return ("<table><thead><tr><th></th><th>Exercise</th><th>Score</th><th>Hint</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>"
             f"<p><b>Total: {report.score:g} / {report.max_score:g}</b></p>{written}{notes}")
@@ -180,45 +201,83 @@ def default_notebook(assignment_id: str, cwd=None, environ=os.environ) -> Path:
 
 
 def run_in_subprocess(notebook: Path, assignment_id: str) -> SelfGradeReport:
-    """Grade in a fresh process, so the learner's kernel state can't change the result."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "autograder", "selfgrade", str(notebook),
-         "--assignment", assignment_id, "--json"],
-        capture_output=True, text=True, timeout=900)
-    if proc.returncode != 0:
-        raise course_dir.CourseError(proc.stderr.strip().splitlines()[-1] if proc.stderr.strip()
-                                     else f"self-grade exited with code {proc.returncode}")
-    return SelfGradeReport.from_json(proc.stdout.strip().splitlines()[-1])
+    """Grade in a fresh process, so the learner's kernel state can't change the result; the
+    report comes back as a JSON file the process writes (data, not its last line of output)."""
+    with tempfile.TemporaryDirectory(prefix="selfgrade-report-") as tmp:
+        report_file = Path(tmp) / "report.json"
+        proc = subprocess.run(
+            [sys.executable, "-m", "autograder", "selfgrade", str(notebook),
+             "--assignment", assignment_id, "--report-file", str(report_file)],
+            capture_output=True, text=True, timeout=900)
+        if not report_file.is_file():
+            raise course_dir.CourseError(proc.stderr.strip().splitlines()[-1] if proc.stderr.strip()
+                                         else f"self-grade exited with code {proc.returncode}")
+        return SelfGradeReport.from_json(report_file.read_text())
 
 
 def selfgrade_button(assignment_id: str, notebook=None):
-    """A "Grade my notebook" button and the output area it writes the table and hints to."""
+    """A "Grade my notebook" button and the report it shows.
+
+    Grading runs on a thread of its own, so the kernel stays free and every click is answered:
+    while a grade runs the button says so (disabled, "Grading…"), and a click that arrives
+    meanwhile grades the saved notebook once more when it ends. The report is an HTML widget
+    set in one piece: clearing and refilling an Output widget from a widget callback raced the
+    front end's capture of the clear message, and every second report came back empty.
+    """
+    import threading
+
     import ipywidgets as widgets
-    from IPython.display import HTML
 
     button = widgets.Button(description="Grade my notebook", icon="check",
                             button_style="primary", layout=widgets.Layout(width="auto"))
     note = widgets.HTML("Save first (Ctrl+S / ⌘S): the grader reads the saved file, "
                         "not what is on screen.")
-    out = widgets.Output()
+    report = widgets.HTML()
+    lock, idle = threading.Lock(), threading.Event()
+    idle.set()
+    runs = {"count": 0, "running": False, "again": False}
 
-    def on_click(_):
+    def grade_saved(number: int) -> str:
         path = Path(notebook) if notebook else default_notebook(assignment_id)
-        button.disabled, button.description = True, "Grading…"
-        out.clear_output()
+        clock = time.strftime("%H:%M:%S")
         try:
             if not path.is_file():
                 raise course_dir.CourseError(f"{path} not found: save the notebook, or pass its path")
             saved = time.strftime("%H:%M:%S", time.localtime(path.stat().st_mtime))
-            report = run_in_subprocess(path, assignment_id)
-            content = f"<p>Graded {html.escape(path.name)} as saved at {saved}.</p>{report_html(report)}"
+            report.value = (f"<p><b>Grading…</b> self-grade {number}, started {clock}, of "
+                            f"{html.escape(path.name)} as saved at {saved}.</p>")
+            result = run_in_subprocess(path, assignment_id)
+            return (f"<p>Self-grade {number}, finished {time.strftime('%H:%M:%S')}: "
+                    f"{html.escape(path.name)} as saved at {saved}.</p>{report_html(result)}")
         except Exception as exc:  # the learner sees why grading failed instead of a silent button
-            content = f"<p><b>Self-grade failed:</b> {html.escape(str(exc))}</p>"
-        finally:
-            button.disabled, button.description = False, "Grade my notebook"
-        out.append_display_data(HTML(content))
+            return f"<p><b>Self-grade failed</b> (self-grade {number}, {clock}): {html.escape(str(exc))}</p>"
+
+    def work() -> None:
+        while True:
+            with lock:
+                runs["count"] += 1
+                number, runs["again"] = runs["count"], False
+            content = grade_saved(number)
+            with lock:
+                report.value = content
+                if not runs["again"]:
+                    runs["running"] = False
+                    button.disabled, button.description = False, "Grade my notebook"
+                    idle.set()
+                    return
+
+    def on_click(_):
+        with lock:
+            if runs["running"]:  # clicked before the front end showed the button disabled
+                runs["again"] = True
+                return
+            runs["running"] = True
+            idle.clear()
+            button.disabled, button.description = True, "Grading…"
+        threading.Thread(target=work, name="selfgrade", daemon=True).start()
 
     button.on_click(on_click)
-    box = widgets.VBox([widgets.HBox([button, note]), out])
-    box.button, box.output = button, out
+    box = widgets.VBox([widgets.HBox([button, note]), report])
+    box.button, box.report = button, report
+    box.wait_idle = idle.wait  # (timeout) → True once no grade is running: for scripts and tests
     return box

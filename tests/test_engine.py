@@ -1,4 +1,4 @@
-"""Fast unit tests of the engine's parts: static scan, notebook repair, sandbox hook, input checks."""
+"""Fast unit tests of the engine's parts: static scan, notebook repair, input checks (the sandbox: test_sandbox.py)."""
 
 import os
 
@@ -8,7 +8,6 @@ import pytest
 from adversarial import fixture
 from autograder import repair, scan
 from autograder.engine import Limits, grade_submissions
-from autograder.sandbox import make_audit_hook
 
 
 @pytest.mark.parametrize("code, flagged", [
@@ -34,33 +33,6 @@ def test_scan_flags_tampering_and_only_tampering(code, flagged):
     assert bool(scan.scan_cell(code, scan.imported_names([code]))) is flagged
 
 
-def test_audit_hook_refuses_outside_writes_and_reads(tmp_path):
-    hook = make_audit_hook([str(tmp_path)], ["/usr/lib"])
-    hook("open", (str(tmp_path / "ok.txt"), "w", os.O_WRONLY | os.O_CREAT))
-    hook("open", ("/usr/lib/os-release", "r", os.O_RDONLY))
-    with pytest.raises(PermissionError, match="writing outside"):
-        hook("open", ("/tmp/elsewhere.txt", "w", os.O_WRONLY | os.O_CREAT))
-    with pytest.raises(PermissionError, match="reading"):
-        hook("open", (str(tmp_path / ".." / "secret"), "r", os.O_RDONLY))
-    with pytest.raises(PermissionError, match="subprocess"):
-        hook("subprocess.Popen", ("ls", ["ls"], None, None))
-
-
-def test_audit_hook_lets_a_kernel_import_the_autograder_but_not_read_its_course(tmp_path):
-    """The notebooks' last cell imports autograder.selfgrade; the gradebook next to it stays closed."""
-    import autograder
-
-    package = os.path.dirname(os.path.realpath(autograder.__file__))
-    hook = make_audit_hook([str(tmp_path)], ["/usr/lib"])
-    hook("open", (os.path.join(package, "selfgrade.py"), "r", os.O_RDONLY))
-    hook("os.listdir", (package,))
-    for secret in ("course/gradebook.db", "course/source/01_gradient_descent/01_gradient_descent.ipynb"):
-        with pytest.raises(PermissionError, match="reading"):
-            hook("open", (os.path.join(package, secret), "r", os.O_RDONLY))
-    with pytest.raises(PermissionError, match="listing"):
-        hook("os.listdir", (os.path.join(package, "course"),))
-
-
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     return fixture.build_course(str(tmp_path_factory.mktemp("course")))
@@ -68,7 +40,7 @@ def course(tmp_path_factory):
 
 def _repair(course, nb):
     source = repair.read_notebook(os.path.join(course, "source", fixture.ASSIGNMENT, f"{fixture.ASSIGNMENT}.ipynb"))
-    from autograder.engine_worker import released_cells
+    from autograder.engine_task import released_cells
     return repair.repair(nb, source, released_cells(os.path.join(course, "gradebook.db"), fixture.ASSIGNMENT),
                          fixture.ASSIGNMENT)
 
@@ -119,13 +91,14 @@ def test_unknown_assignment_is_refused(course):
 
 
 @pytest.mark.slow
-def test_real_notebook_right_untouched_and_tampered(tmp_path):
+def test_real_notebook_right_untouched_wrong_and_tampered(tmp_path):
     from adversarial import real_class
     a = "01_gradient_descent"
     root = real_class.build_course(tmp_path / "course", [a])
     real_class.submit(root, "right", a, real_class.learner_notebook(root, a, lambda gid: "right"))
     real_class.submit(root, "untouched", a, real_class.learner_notebook(root, a, lambda gid: "untouched"))
-    cheat = real_class.learner_notebook(root, a, lambda gid: "right")
+    real_class.submit(root, "wrong", a, real_class.learner_notebook(root, a, lambda gid: "wrong"))
+    cheat = real_class.learner_notebook(root, a, lambda gid: "wrong")
     first_answer = next(c for c in cheat.cells if c.metadata.get("nbgrader", {}).get("solution"))
     first_answer.source = "import course_lib.check.core as core\ncore.CheckFailed = Exception\n" + first_answer.source
     real_class.submit(root, "cheat", a, cheat)
@@ -142,4 +115,66 @@ def test_real_notebook_right_untouched_and_tampered(tmp_path):
               if o.get("output_type") == "error"]
     assert errors == [], f"a right answer's notebook errors under the sandbox (the feedback shows it): {errors}"
     assert untouched.score == 0 and untouched.status == "graded", untouched.reasons
-    assert cheat.score == 0 and any("modifies library code" in r for r in cheat.reasons)
+    # the scan only reports (VerifyChecks re-decides the checks outside the kernel): no zeroing, a review flag
+    assert cheat.score <= results["wrong"].score, (cheat.per_cell, results["wrong"].per_cell)
+    assert any("modifies library code" in r for r in cheat.reasons) and cheat.needs_manual
+
+
+def test_the_gradebook_a_task_carries_holds_one_assignment_and_nobody(tmp_path):
+    """minimal_gradebook: no other student's id, name, e-mail or comment, no other assignment, in any page."""
+    from nbgrader.api import Gradebook
+
+    from autograder.engine_task import minimal_gradebook
+
+    root = fixture.build_course(str(tmp_path / "course"))
+    fixture.submit(root, "zz_other_learner", fixture.solved(root))
+    fixture.submit(root, "yy_earlier", fixture.solved(root, assignment=fixture.OTHER))
+    grade_submissions(root, progress=False, limits=Limits(cell_timeout=10, notebook_timeout=60))
+    db = os.path.join(root, "gradebook.db")
+    with Gradebook(f"sqlite:///{db}") as gb:
+        gb.update_or_create_student("zz_other_learner", first_name="Zebulonia", last_name="Quixotely",
+                                    email="zq@example.invalid")
+        gb.find_comment("answer2", fixture.ASSIGNMENT, fixture.ASSIGNMENT, "zz_other_learner").manual_comment = \
+            "Secretcommentaboutzebulonia"
+        gb.db.commit()
+    with open(db, "rb") as f:
+        assert b"Secretcommentaboutzebulonia" in f.read()  # the words are in the real one
+    data = minimal_gradebook(db, fixture.ASSIGNMENT)
+    for secret in (b"zz_other_learner", b"yy_earlier", b"Zebulonia", b"Quixotely", b"zq@example",
+                   b"Secretcommentaboutzebulonia", fixture.OTHER.encode()):
+        assert secret not in data, secret
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(data)
+    with Gradebook(f"sqlite:///{copy}") as gb:
+        assert [a.name for a in gb.assignments] == [fixture.ASSIGNMENT] and gb.students == []
+        assert {c.name for c in gb.find_notebook(fixture.ASSIGNMENT, fixture.ASSIGNMENT).grade_cells} == \
+            {"check1", "check2", "check3"}
+
+
+def test_a_task_and_its_result_are_data(course):
+    """GradingTask/TaskResult survive JSON and pickle unchanged (what the cluster and self-grade rely on)."""
+    import pickle
+
+    from autograder.engine import Plan
+    from autograder.engine_task import GradingTask, TaskResult
+
+    fixture.submit(course, "data_learner", fixture.solved(course))
+    task = Plan(course, [("data_learner", fixture.ASSIGNMENT)], None, Limits()).task("data_learner", fixture.ASSIGNMENT)
+    assert f"{fixture.ASSIGNMENT}.ipynb" in task.files and f"{fixture.ASSIGNMENT}.ipynb" in task.source_files
+    assert GradingTask.from_json(task.to_json()) == task == pickle.loads(pickle.dumps(task))
+    result = TaskResult("s", "a", "graded", ["r"], [{"id": "x", "auto": 1.0, "max": 2.0}], {"c": None},
+                        None, {"a.ipynb": b"\x00\xff"}, [], True, True)
+    assert TaskResult.from_json(result.to_json()) == result
+
+
+def test_autograde_refuses_where_the_sandbox_cannot_run_unless_told_no_sandbox(tmp_path, monkeypatch, capsys):
+    from autograder import cli, engine_task
+
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n")
+    monkeypatch.setattr(engine_task, "sandbox_unavailable_reason", lambda: "bwrap is not installed (apt-get install bubblewrap)")
+    assert cli.main(["--course", str(tmp_path), "autograde"]) == 2
+    err = capsys.readouterr().err
+    assert "sandbox cannot run here: bwrap is not installed" in err and "--no-sandbox" in err
+    assert cli.main(["--course", str(tmp_path), "autograde", "--no-sandbox"]) == 2  # then: nothing to grade
+    err = capsys.readouterr().err
+    assert cli.NO_SANDBOX_WARNING in err and "no submissions to grade" in err

@@ -165,8 +165,11 @@ def test_report_round_trips_and_formats():
     text = selfgrade.format_report(report)
     assert "✓ ex1_check" in text and "✗ ex2_check" in text and "hint: use 2x" in text
     assert "Total: 2 / 5" in text
+    assert selfgrade.UNCONFINED_NOTE in text  # sandboxed defaults to False: never claimed without proof
     html = selfgrade.report_html(again)
     assert "<td>0 / 3</td>" in html and "use 2x" in html
+    boxed = selfgrade.SelfGradeReport(**{**report.__dict__, "sandboxed": True})
+    assert selfgrade.SANDBOXED_NOTE in selfgrade.format_report(boxed)
 
 
 def test_default_notebook_looks_next_to_the_kernel(tmp_path):
@@ -181,8 +184,8 @@ def test_button_reports_a_missing_notebook_instead_of_failing_silently(tmp_path)
     box = selfgrade.selfgrade_button(FIXTURE_ID, notebook=tmp_path / "absent.ipynb")
     assert "Save first" in box.children[0].children[1].value
     box.button.click()
-    [shown] = box.output.outputs
-    assert "Self-grade failed" in shown["data"]["text/html"] and "absent.ipynb" in shown["data"]["text/html"]
+    assert box.wait_idle(60)
+    assert "Self-grade failed" in box.report.value and "absent.ipynb" in box.report.value
     assert not box.button.disabled
 
 
@@ -201,9 +204,10 @@ def test_selfgrade_score_equals_instructor_autograde(released):
     mine = tmp / f"{aid}.ipynb"
     nbformat.write(nb, mine)
 
-    proc = run_cli("--solutions", solutions, "selfgrade", mine, "--json")
-    report = selfgrade.SelfGradeReport.from_json(proc.stdout.strip().splitlines()[-1])
+    run_cli("--solutions", solutions, "selfgrade", mine, "--report-file", tmp / "report.json")
+    report = selfgrade.SelfGradeReport.from_json((tmp / "report.json").read_text())  # data, not stdout
     assert 0 < report.score < report.max_score
+    assert report.sandboxed  # this machine runs the grading sandbox
 
     submitted = course / "submitted" / "learner" / aid
     submitted.mkdir(parents=True)
@@ -222,7 +226,7 @@ def test_selfgrade_score_equals_instructor_autograde(released):
     assert failed and all(e.hints for e in failed)
     assert all(e.hints == [selfgrade.MANUAL_HINT] for e in failed if e.manual)
     text = run_cli("--solutions", solutions, "selfgrade", mine).stdout
-    assert "hint:" in text
+    assert "hint:" in text and selfgrade.SANDBOXED_NOTE in text
     for line in hidden_test_lines(source):
         assert line not in text, f"self-grade output shows hidden test code: {line}"
 

@@ -31,3 +31,17 @@ c.GenerateFeedback.preprocessors = [
     "autograder.feedback.HideHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# A submission can make every check pass inside its own kernel (it shares the process with them),
+# so each check cell is re-decided in the grading process from what the kernel recorded, right
+# after the notebook ran (autograder/verify.py). nbgrader's own pipeline, with VerifyChecks inserted.
+from nbgrader.converters import Autograde  # noqa: E402
+
+from autograder.verify import with_verify_checks  # noqa: E402
+
+from autograder.sanitize import SanitizeOutputs  # noqa: E402
+
+# Last: the graded notebook opens in the instructor's formgrader, so nothing a learner's code printed
+# may run there (scripts, event handlers, widget state; autograder/sanitize.py).
+c.Autograde.autograde_preprocessors = with_verify_checks(
+    Autograde.class_traits()["autograde_preprocessors"].default()) + [SanitizeOutputs]

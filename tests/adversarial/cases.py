@@ -67,22 +67,27 @@ CASES: dict[str, tuple[Callable, Expected]] = {
     "test_deleted": (_deleted_test, Expected(4, "graded-with-issues", "test cell check2 was deleted")),
     "metadata_stripped": (_stripped, Expected(6, "graded-with-issues", "metadata")),
     "reordered": (_reordered, Expected(6, "graded-with-issues", "reordered")),
+    # The fixture's checks are course_check's, which VerifyChecks does not re-decide (it re-decides
+    # course_lib's): in the kernel these tricks work, and the scan only REPORTS them (reason +
+    # needs review), it no longer zeroes scores. The real course's checks: tests/test_verify.py.
     "eq_always_true": (_answers(answer1="class Anything(float):\n    def __eq__(self, other):\n        return True\n"
                                         "answer1 = Anything(0.0)"),
-                       Expected(0, "graded-with-issues", "modifies library code")),
+                       Expected(5, "graded-with-issues", "modifies library code")),
     "patches_numpy": (_answers(answer1="import numpy as np\nnp.isclose = lambda *a, **k: True\nanswer1 = 6.0"),
-                      Expected(0, "graded-with-issues", "modifies library code")),
+                      Expected(6, "graded-with-issues", "modifies library code")),
     "patches_check": (_answers(answer2="import course_check\ncourse_check.check_exact = lambda *a: None\nanswer2 = 0.0"),
-                      Expected(1, "graded-with-issues", "modifies library code")),
+                      Expected(6, "graded-with-issues", "modifies library code")),
     "os_exit": (_answers(answer2="import os\nos._exit(1)"), Expected(4, "graded-with-issues", "kernel died")),
     "sys_exit": (_answers(answer2="import sys\nsys.exit(3)"), Expected(4, "graded-with-issues", "SystemExit")),
     "huge_output": (_answers(answer2="for _ in range(40):\n    print('x' * 100_000)\nanswer2 = 2 ** 0.5"),
                     Expected(6, "graded-with-issues", "output truncated")),
     "memory_bomb": (_answers(answer2="hog = bytearray(6 * 1024 ** 3)\nanswer2 = 2 ** 0.5"),
                     Expected(4, "graded-with-issues", "MemoryError")),
+    # the sandbox's /tmp is its own tmpfs: the write succeeds there and never reaches the host's /tmp
     "writes_outside": (_answers(answer2=f"open({OUTSIDE_FILE!r}, 'w').write('x')\nanswer2 = 2 ** 0.5"),
-                       Expected(4, "graded-with-issues", "PermissionError")),
-    "reads_gradebook": (None, Expected(4, "graded-with-issues", "PermissionError")),  # built with the root's path
+                       Expected(6, "graded", None)),
+    # the course is not in the sandbox's view at all
+    "reads_gradebook": (None, Expected(4, "graded-with-issues", "FileNotFoundError")),  # built with the root's path
     "corrupt_json": (b'{"cells": [{"cell_type": ', Expected(0, "failed", "corrupt JSON")),
     "empty_file": (b"", Expected(0, "failed", "empty")),
     "wrong_name": ("homework.ipynb", Expected(0, "failed", "expected 01_fixture.ipynb, found homework.ipynb")),
