@@ -18,7 +18,6 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import platform  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
@@ -28,6 +27,8 @@ import numpy as np  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.neural_network import MLPClassifier  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
+
+from _meta import finish_meta, run_meta  # noqa: E402
 
 from course_lib.data import load_digits_split  # noqa: E402
 from course_lib.mlp import MLP, train  # noqa: E402
@@ -92,6 +93,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
+    meta = run_meta()
     data = load_digits_split(test_size=0.25, seed=SETTINGS["split_seed"])
     runs = {"course_lib": [], "sklearn": []}
     with threadpool_limits(limits=1), warnings.catch_warnings():
@@ -120,9 +122,9 @@ def main():
           f"per epoch {per_epoch_ratio:.3f}")
     RESULT.parent.mkdir(parents=True, exist_ok=True)
     RESULT.write_text(json.dumps({
-        "settings": SETTINGS, "repeats": args.repeats, "threads": 1, "medians": medians,
+        "meta": finish_meta(meta), "settings": SETTINGS, "repeats": args.repeats, "threads": 1, "medians": medians,
         "ratio_time_to_target": ratio, "ratio_seconds_per_epoch": per_epoch_ratio, "runs": runs,
-        "machine": {"python": platform.python_version(), "numpy": np.__version__, "processor": platform.machine()},
+        "versions": {"numpy": np.__version__},
     }, indent=1) + "\n")
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from _meta import finish_meta, run_meta
 from autograder import course_dir
 
 GOAL_SECONDS = 30.0
@@ -43,11 +44,12 @@ def time_notebook(aid: str) -> dict:
 
 def main() -> dict:
     os.environ["NBGRADER_EXECUTION"] = "autograde"
+    meta = run_meta()
     load_before = os.getloadavg()
     per_notebook = {aid: time_notebook(aid) for aid in course_dir.available_assignments()}
     load_after = os.getloadavg()
     total = round(sum(r["seconds"] for r in per_notebook.values()), 2)
-    result = {"per_notebook_seconds": {aid: r["seconds"] for aid, r in per_notebook.items()},
+    result = {"meta": finish_meta(meta), "per_notebook_seconds": {aid: r["seconds"] for aid, r in per_notebook.items()},
               "total_seconds": total, "goal_seconds": GOAL_SECONDS, "notebooks": len(per_notebook),
               "within_goal": total < GOAL_SECONDS, "cpu_count": os.cpu_count(),
               "load_average_1_5_15_before": [round(x, 2) for x in load_before],

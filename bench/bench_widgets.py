@@ -1,6 +1,9 @@
 """Control → pixels latency of every scene, against two baselines, in headless Chromium.
 
-    .venv/bin/python bench/bench_widgets.py [--presses N]
+    .venv/bin/python bench/bench_widgets.py [--presses N] [--scene NAME ...]
+
+--scene measures only the named scenes (and the no-plot round trip) and writes nothing: for
+iterating on one scene; the README's row needs the full run.
 
 End to end: a key press on a slider handle → the animation frame showing the redrawn figure
 (JupyterLab + kernel + ipympl / inline image, or the browser alone for a LiveFigure scene;
@@ -14,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import statistics
 import sys
 import tempfile
@@ -26,6 +28,7 @@ import nbformat
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 import jupyter_browser as lab  # noqa: E402
+from _meta import finish_meta, run_meta  # noqa: E402
 
 PARABOLA = '''
 import numpy as np
@@ -97,13 +100,34 @@ def notebook(first: str, *sources) -> nbformat.NotebookNode:
     return nb
 
 
-def browser_figures(presses: int) -> dict:
+LIVE_READY_JS = """(index) => {
+  const area = document.querySelectorAll(AREAS)[index];
+  const live = [...area.querySelectorAll('.course-live-figure canvas')];
+  return live.every((c) => c.dataset.frame) ? live.map((c) => c.dataset.backgrounds || '0').join(',') : null;
+}""".replace("AREAS", repr(lab.AREAS))
+
+
+def wait_live_ready(page, index: int, quiet_s: float = 3.0, timeout_s: float = 600.0) -> None:
+    """A browser-drawn scene is measured once it drew a kernel frame and no background arrived
+    for quiet_s: the kernel's first top-up is over (it would compete for the 2 cores)."""
+    deadline, last, since = time.monotonic() + timeout_s, None, time.monotonic()
+    while time.monotonic() < deadline:
+        state = page.evaluate(LIVE_READY_JS, index)
+        if state != last:
+            last, since = state, time.monotonic()
+        elif state is not None and time.monotonic() - since >= quiet_s:
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"output {index}: the live figure was not ready within {timeout_s:.0f} s")
+
+
+def browser_figures(presses: int, scenes=SCENES, baselines: bool = True) -> dict:
     notebooks = {
         "kernel_round_trip_no_plot": notebook("pass", ECHO),
-        "naive_interact_inline": notebook("%matplotlib inline", NAIVE),
-        "ipympl_set_data_default": notebook("%matplotlib widget", IPYMPL),
+        **({"naive_interact_inline": notebook("%matplotlib inline", NAIVE),
+            "ipympl_set_data_default": notebook("%matplotlib widget", IPYMPL)} if baselines else {}),
         "course_scenes": notebook("from course_lib.view.widgets import *",
-                                  *(code for code, _ in SCENES.values())),
+                                  *(code for code, _ in scenes.values())),
     }
     results = {}
     with tempfile.TemporaryDirectory(prefix="bench-widgets-") as tmp:
@@ -119,27 +143,32 @@ def browser_figures(presses: int) -> dict:
                 if errors:
                     raise RuntimeError(f"{name}: error output in the bench notebook: {errors}")
                 lab.screenshot(page, f"bench-{name}", full_page=False)
-                labels = list(SCENES) if name == "course_scenes" else [name]
+                labels = list(scenes) if name == "course_scenes" else [name]
                 for index, label in enumerate(labels):
+                    wait_live_ready(page, index)
                     results[label] = lab.measure_key_latency(page, index, presses=presses)
                     print(f"  {label:28s} end to end median {results[label]['median_ms']:6.1f} ms", flush=True)
                 server.shutdown_kernels()  # one kernel at a time on this 2-core machine
     return results
 
 
-def kernel_figures(repeats: int) -> dict:
+def kernel_figures(repeats: int, scenes=SCENES) -> dict:
     """Python time per control change, with the live-front-end path switched on."""
-    from course_lib.view import widgets as scenes
+    from course_lib.view import widgets as builders
 
     out = {}
-    for label, (code, control) in SCENES.items():
-        scene = eval(code, vars(scenes))  # noqa: S307 - our own table of builder calls
+    for label, (code, control) in scenes.items():
+        start = time.perf_counter()
+        scene = eval(code, vars(builders))  # noqa: S307 - our own table of builder calls
+        build_ms = (time.perf_counter() - start) * 1000
         if scene.live is not None:                      # a browser view said hello
-            scene.live.send = lambda content, buffers=None: None
+            sent = {}
+            scene.live.send = lambda content, buffers=None: sent.setdefault(content["type"], time.perf_counter())
             start = time.perf_counter()
             scene.live._on_message(scene.live, {"type": "hello"}, [])
-            scene.live.wait_idle()
+            scene.live.wait_idle(600)
             first_ms = (time.perf_counter() - start) * 1000
+            interactive_ms = (sent["frames"] - start) * 1000     # the sliders move without the kernel
         else:
             scene.fig.canvas.syncing_data_url = False  # what ipympl does once a view is live
         scene.fig.canvas.draw()
@@ -162,10 +191,10 @@ def kernel_figures(repeats: int) -> dict:
             start = time.perf_counter()
             slider.value = slider.min
             scene.live.wait_idle()
-            out[label].update(first_frames_ms=first_ms, new_cross_ms=(time.perf_counter() - start) * 1000,
-                              frames_sent=scene.live.frames_sent)
-        extra = (f"; first frames {out[label]['first_frames_ms']:.0f} ms, a new cross {out[label]['new_cross_ms']:.0f} ms"
-                 if top_ups else "")
+            out[label].update(build_ms=build_ms, interactive_ms=interactive_ms, first_frames_ms=first_ms,
+                              new_cross_ms=(time.perf_counter() - start) * 1000, frames_sent=scene.live.frames_sent)
+        extra = (f"; built {build_ms:.0f} ms, frames out {interactive_ms:.0f} ms, all first frames and backgrounds "
+                 f"{first_ms:.0f} ms, a new cross {out[label]['new_cross_ms']:.0f} ms" if top_ups else "")
         print(f"  {label:28s} kernel side median {out[label]['median_ms']:6.1f} ms{extra}", flush=True)
     return out
 
@@ -174,21 +203,28 @@ def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presses", type=int, default=15, help="key presses per widget (default 15)")
     parser.add_argument("--repeats", type=int, default=15, help="kernel-side updates per widget")
+    parser.add_argument("--scene", action="append", choices=list(SCENES),
+                        help="measure only this scene (repeatable); writes no results file")
     args = parser.parse_args(argv)
+    scenes = {name: SCENES[name] for name in args.scene} if args.scene else SCENES
+    meta = run_meta()
     print("kernel side (in-process, ipympl live path):")
-    kernel = kernel_figures(args.repeats)
+    kernel = kernel_figures(args.repeats, scenes)
     print("end to end (headless Chromium, key press on the slider → frame with the new figure):")
-    browser = browser_figures(args.presses)
-    report = {"machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
-              "goal_ms": 40, "end_to_end": browser, "kernel_side": kernel}
+    browser = browser_figures(args.presses, scenes, baselines=not args.scene)
+    report = {"meta": finish_meta(meta), "goal_ms": 40, "end_to_end": browser, "kernel_side": kernel}
     out = REPO / "bench" / "results" / "widgets.json"
-    out.write_text(json.dumps(report, indent=2))
+    if args.scene:
+        print(f"load average before {meta['load_1_5_15_before']}, after {report['meta']['load_1_5_15_after']}")
+    else:
+        out.write_text(json.dumps(report, indent=2))
     print(f"\n{'widget':28s} {'end-to-end median':>18s} {'kernel median':>14s} {'flicker':>8s}")
     for label, figures in browser.items():
         k = kernel.get(label, {}).get("median_ms")
         print(f"{label:28s} {figures['median_ms']:15.1f} ms {'' if k is None else f'{k:11.1f} ms':>14s} "
               f"{figures['flicker_presses']:>5d}/{len(figures['samples_ms'])}")
-    print(f"written to {out.relative_to(REPO)}")
+    if not args.scene:
+        print(f"written to {out.relative_to(REPO)}")
     return report
 
 
