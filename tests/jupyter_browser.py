@@ -46,6 +46,10 @@ ERROR_OUTPUT_SELECTOR = (
 )
 # Server log lines that are noise, not failures (missing favicon, a closed websocket at shutdown).
 BENIGN_LOG = re.compile(r"favicon|WebSocket(Closed|ClosedError)|Stream is closed|kernel_info_request")
+# jupyter_client interrupts (SIGINT) every kernel it shuts down, so a kernel that is still busy
+# then (a widget message, a worker thread's top-up: likelier on a loaded machine) logs this.
+# It is noise while the harness shuts kernels down, and a failure at any other time.
+SHUTDOWN_INTERRUPT = re.compile(r"KeyboardInterrupt caught in kernel")
 
 # Settings that keep the UI quiet and deterministic: no news pop-up, no update check.
 LAB_SETTINGS = {
@@ -79,6 +83,8 @@ class LabServer:
     log_path: Path
     process: subprocess.Popen
     home: Path
+    # Byte ranges of the log written while the harness shut kernels down (end None: to the end).
+    shutdown_windows: list = field(default_factory=list)
 
     @property
     def base_url(self) -> str:
@@ -89,30 +95,45 @@ class LabServer:
         return f"{self.base_url}/{path.lstrip('/')}{sep}token={self.token}"
 
     def api(self, path: str) -> dict:
+        return self.get_json(f"api/{path.lstrip('/')}")
+
+    def get_json(self, path: str, *, timeout: float = 30) -> dict:
+        """GET any server path (e.g. lab/api/settings/...) with the token; the parsed JSON."""
         request = urllib.request.Request(
-            f"{self.base_url}/api/{path.lstrip('/')}",
-            headers={"Authorization": f"token {self.token}"})
-        with urllib.request.urlopen(request, timeout=5) as response:
+            f"{self.base_url}/{path.lstrip('/')}", headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.loads(response.read())
+
+    def log_size(self) -> int:
+        return self.log_path.stat().st_size if self.log_path.exists() else 0
 
     def shutdown_kernels(self) -> None:
         """Delete every session (and its kernel) through the REST API, e.g. between notebooks."""
+        start = self.log_size()
         for session in self.api("sessions"):
             request = urllib.request.Request(
                 f"{self.base_url}/api/sessions/{session['id']}", method="DELETE",
                 headers={"Authorization": f"token {self.token}"})
-            urllib.request.urlopen(request, timeout=10).close()
+            urllib.request.urlopen(request, timeout=120).close()  # returns once the kernel is gone
+        self.shutdown_windows.append((start, self.log_size()))
+
+    def _during_shutdown(self, offset: int) -> bool:
+        return any(start <= offset and (end is None or offset < end) for start, end in self.shutdown_windows)
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace")
 
     def error_lines(self, ignore: re.Pattern | None = None) -> list[str]:
         """Log lines at ERROR level (the server's `[E ...]` prefix or a Traceback), minus noise."""
-        lines = []
-        for line in self.log_text().splitlines():
+        lines, offset = [], 0
+        for raw in self.log_path.read_bytes().splitlines(keepends=True):
+            line, start = raw.decode(errors="replace").rstrip("\r\n"), offset
+            offset += len(raw)
             if not (line.startswith("[E ") or "ERROR" in line or line.startswith("Traceback")):
                 continue
             if BENIGN_LOG.search(line) or (ignore is not None and ignore.search(line)):
+                continue
+            if SHUTDOWN_INTERRUPT.search(line) and self._during_shutdown(start):
                 continue
             lines.append(line)
         return lines
@@ -157,34 +178,55 @@ def _stop(process: subprocess.Popen) -> None:
         return
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
+    try:  # the server shuts its kernels down first: give a loaded machine time for that
+        process.wait(timeout=60)
     except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
 
 
+def mode_config_dir(python: Path | str, mode: str) -> Path:
+    """The per-launch configuration of a course mode ("learner", "instructor") in `python`'s
+    environment, as `course.py start` / `course.py instructor` use it."""
+    from autograder.environment import mode_dir
+
+    directory = mode_dir(Path(python).absolute().parent.parent, mode)
+    if not directory.is_dir():
+        raise RuntimeError(f"{directory} is missing: run {python} -m autograder.environment")
+    return directory
+
+
 @contextlib.contextmanager
-def lab_server(root_dir: Path | str, *, startup_timeout: float = 90.0, extra_args: tuple = (),
-               python: Path | str = sys.executable, quiet: bool = True):
+def lab_server(root_dir: Path | str, *, startup_timeout: float = 300.0, extra_args: tuple = (),
+               python: Path | str = sys.executable, quiet: bool = True, mode: str | None = None,
+               port: int | None = None):
     """Start JupyterLab on `root_dir` (new process group), yield a LabServer, always stop it.
 
     `python` is the environment whose JupyterLab runs; `quiet=False` leaves out the harness's
-    own news/update settings, so a test sees only what that environment configures."""
+    own news/update settings, so a test sees only what that environment configures; `mode`
+    ("learner" or "instructor") launches it the way course.py does (None: the bare environment);
+    `port` fixes the port (the browser keeps storage per origin, so a test of it reuses one)."""
     root_dir = Path(root_dir).resolve()
     if not root_dir.is_dir():
         raise ValueError(f"root_dir must be an existing directory, got {root_dir}")
     base = Path(tempfile.mkdtemp(prefix="lab-test-"))
     env = isolated_env(base, quiet=quiet)
     env["PATH"] = f"{Path(python).parent}{os.pathsep}{env['PATH']}"
-    port, token = free_port(), secrets.token_hex(16)
+    if mode is not None:
+        env["JUPYTER_CONFIG_PATH"] = str(mode_config_dir(python, mode))
+    port, token = port or free_port(), secrets.token_hex(16)
     log_path = base / "jupyter-lab.log"
     command = [
         str(python), "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root_dir}",
         "--LabApp.expose_app_in_browser=True",
+        # Kernels talk over unix sockets in the test's runtime dir, not TCP: jupyter_client picks
+        # free TCP ports and the kernel binds them later, so on a machine busy with other kernels
+        # (CI, parallel work) another process can take one in between ("Address already in use"
+        # in the heartbeat thread, seen once in a loaded run). Learners keep TCP: Windows has no ipc.
+        *(("--KernelManager.transport=ipc",) if os.name == "posix" else ()),
         *(("--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
           if quiet else ()),
         *extra_args,
@@ -199,6 +241,7 @@ def lab_server(root_dir: Path | str, *, startup_timeout: float = 90.0, extra_arg
         _wait_until_ready(server, startup_timeout)
         yield server
     finally:
+        server.shutdown_windows.append((server.log_size(), None))
         _stop(process)
         kept = ARTIFACTS / "logs"
         kept.mkdir(parents=True, exist_ok=True)
@@ -225,7 +268,7 @@ def browser_page(server: LabServer | None = None, *, viewport=(1400, 1000)):
             browser.close()
 
 
-def open_notebook(page, server: LabServer, path: str, *, timeout: float = 60.0) -> None:
+def open_notebook(page, server: LabServer, path: str, *, timeout: float = 180.0) -> None:
     """Open /lab/tree/<path>, wait for the notebook and its kernel, dismiss any news toast."""
     page.goto(server.url(f"lab/tree/{path}?reset"), timeout=timeout * 1000)  # reset: no restored tabs
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=timeout * 1000)
@@ -277,8 +320,30 @@ def run_all_cells(page, *, timeout: float = 300.0) -> None:
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
     page.wait_for_function("""() => [...document.querySelectorAll('.jp-InputPrompt')]
                               .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))""",
-                           timeout=30_000)
+                           timeout=120_000)
     wait_kernel_idle(page, timeout=timeout)
+
+
+WIDGET_VIEWS = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.widget-view+json"]'
+
+
+def wait_widgets_rendered(page, *, timeout: float = 120.0) -> None:
+    """Every widget output of the notebook has drawn its view (they render after the kernel idles)."""
+    page.wait_for_function(f"""() => [...document.querySelectorAll({WIDGET_VIEWS!r})]
+                               .every((e) => e.childElementCount > 0)""", timeout=timeout * 1000)
+
+
+SAVE_JS = """async () => {
+    const context = window.jupyterapp.shell.currentWidget.context;
+    await window.jupyterapp.commands.execute('docmanager:save');
+    return {dirty: context.model.dirty, path: context.path};
+}"""
+
+
+def save_notebook(page) -> None:
+    """Save the open notebook as File → Save does, and return once the server has it."""
+    state = page.evaluate(SAVE_JS)
+    assert state["dirty"] is False, f"{state['path']} still has unsaved changes after saving"
 
 
 def error_outputs(page) -> list[str]:
@@ -339,7 +404,7 @@ def run_notebook_in_lab(notebook: Path | str, *, timeout: float = 600.0,
         with lab_server(root) as server, browser_page(server) as page:
             open_notebook(page, server, notebook.name)
             run_all_cells(page, timeout=timeout)
-            page.wait_for_timeout(500)
+            wait_widgets_rendered(page)
             run = NotebookRun(
                 notebook=notebook.name, errors=error_outputs(page),
                 unexecuted=unexecuted_code_cells(page),
@@ -438,10 +503,13 @@ def measure_key_latency(page, index: int, presses: int = 12, settle_ms: float = 
     handle = area.locator(".widget-slider .noUi-handle").first
     handle.focus()
     js = LATEST_PAINT_JS.replace("AREAS", repr(AREAS))
+    # a slider that starts at its maximum (noUiSlider's aria values) moves left first: a press must change it
+    at_max = handle.evaluate("(h) => Number(h.getAttribute('aria-valuenow')) >= Number(h.getAttribute('aria-valuemax'))")
+    keys = ("ArrowLeft", "ArrowRight") if at_max else ("ArrowRight", "ArrowLeft")
     samples, flicker = [], 0
     for i in range(presses):
         before_height = area_height(page, index)
-        handle.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+        handle.press(keys[i % 2])
         key = page.evaluate("window.__probe.key")
         deadline = time.monotonic() + timeout_s
         last, quiet_since = None, None

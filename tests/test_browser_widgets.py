@@ -1,13 +1,15 @@
 """Every scene rendered by JupyterLab in headless Chromium; a slider moved by keyboard changes the pixels."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from jupyter_browser import (AREAS, REPO, browser_page, error_outputs, lab_server, open_notebook,
-                             run_all_cells, run_notebook_in_lab, screenshot, screenshot_outputs)
+                             run_all_cells, run_notebook_in_lab, screenshot, screenshot_outputs,
+                             wait_widgets_rendered)
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +47,7 @@ def assert_live_dot_drawn(page, x0: float) -> None:
     height = scene.fig.bbox.height
     expected_key = f"{grid_index(scene.start)},{grid_index(scene.lr)}|0"
     page.wait_for_function(f"() => document.querySelector('.course-live-figure canvas').dataset.frame === {expected_key!r}",
-                           timeout=10_000)
+                           timeout=60_000)
     seen = page.evaluate(LIVE_PIXEL_JS, [x_px, height - y_px])
     dot = [int(style.DOT[i:i + 2], 16) for i in (1, 3, 5)]
     assert sum(abs(a - b) for a, b in zip(seen["rgb"], dot)) < 60, (seen, dot)
@@ -71,9 +73,16 @@ def test_every_scene_renders_and_a_slider_redraws(tmp_path):
         assert error_outputs(page) == []
         widget_outputs = page.locator(".jp-OutputArea-output:has(.jupyter-widgets)").count()
         assert widget_outputs >= len(SCENE_CELLS)          # every scene's widget view is there
+        wait_widgets_rendered(page)
         screenshot(page, "scenes-notebook", full_page=False)
-        shots = screenshot_outputs(page, "scene")
-        assert len(shots) >= len(SCENE_CELLS) and all(p.stat().st_size > 5000 for p in shots)
+        deadline = time.monotonic() + 120  # canvases paint after their data arrives: later when loaded
+        while True:
+            shots = screenshot_outputs(page, "scene")
+            blank = [p.name for p in shots if p.stat().st_size <= 5000]
+            if len(shots) >= len(SCENE_CELLS) and not blank:
+                break
+            assert time.monotonic() < deadline, f"{len(shots)} scenes shown, blank: {blank}"
+            time.sleep(0.5)
 
         area = page.locator(AREAS).first                    # descent_explorer: its start slider
         area.scroll_into_view_if_needed()
@@ -85,7 +94,7 @@ def test_every_scene_renders_and_a_slider_redraws(tmp_path):
         for _ in range(5):
             handle.press("ArrowLeft")
         page.wait_for_function(f"(before) => ({CANVAS_DIGEST_JS})(0) !== before", arg=before_pixels,
-                               timeout=20_000)
+                               timeout=60_000)
         assert readout.inner_text() != before_value
         assert_live_dot_drawn(page, x0=float(readout.inner_text().replace("−", "-")))
         assert page.locator(".jp-OutputArea-output table").first.inner_text().count("\n") >= 1
@@ -99,7 +108,6 @@ def course_notebooks(folder: str):
     return found or [pytest.param(None, marks=pytest.mark.skip(reason=f"{folder}/*.ipynb not written yet"))]
 
 
-UNANSWERED = ("not written yet", "NotImplementedError")
 
 
 @pytest.mark.slow
@@ -109,14 +117,4 @@ def test_solution_notebook_runs_clean_in_lab(notebook):
     run = run_notebook_in_lab(notebook)
     errors = [e for e in run.errors if e.strip()]   # tqdm leaves empty stderr boxes
     assert errors == [] and run.unexecuted == 0, errors
-    assert run.server_errors == [], run.server_errors
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("notebook", course_notebooks("notebooks"), ids=lambda p: getattr(p, "stem", "none"))
-def test_learner_notebook_fails_only_on_unanswered_exercises(notebook):
-    """A fresh learner notebook stops at its first unanswered exercise, and only there."""
-    run = run_notebook_in_lab(notebook)
-    errors = [e for e in run.errors if e.strip()]
-    assert all(any(mark in e for mark in UNANSWERED) for e in errors), errors
     assert run.server_errors == [], run.server_errors

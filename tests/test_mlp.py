@@ -1,5 +1,6 @@
 import importlib.util
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ POINTS = [-3.0, -0.5, 0.25, 2.0, *np.random.default_rng(4).uniform(-5, 5, 5)]
 
 def _bench_settings():
     path = Path(__file__).resolve().parents[1] / "bench" / "bench_mlp.py"
+    sys.path.insert(0, str(path.parent))  # the bench scripts import their sibling _meta.py
     spec = importlib.util.spec_from_file_location("bench_mlp", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
