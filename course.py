@@ -193,7 +193,8 @@ def launch(mode: str, extra: list[str]) -> int:
                 ("ServerApp.port", "port"): str(port), ("ServerApp.port_retries", "port-retries"): "0",
                 ("log-level", "Application.log_level"): "WARN"}  # only course.py's lines: one URL
     ours = [f"--{names[0]}={value}" for names, value in defaults.items() if option(extra, *names) is None]
-    cmd = [str(python), "-m", "jupyter", "lab", *ours, *([] if "--allow-root" in extra else root_flags()),
+    cmd = [str(python), "-m", "autograder.lab", *ours,  # `jupyter lab` that ends when stopped
+           *([] if "--allow-root" in extra else root_flags()),
            *extra, str(ROOT / LANDING[mode])]
     say(f"starting JupyterLab ({mode} mode); Ctrl+C here stops it")
     process = subprocess.Popen(cmd, cwd=SERVER_CWD[mode], env=env)

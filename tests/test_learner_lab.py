@@ -34,6 +34,7 @@ URL = re.compile(r"https?://\S+")
 LEARNER_FILES = {"README.md", "ERRATA.md", "notebooks"}
 NOTEBOOKS = sorted(p.name for p in (REPO / "notebooks").glob("[0-9]*.ipynb"))
 ROOT_NOTE = "--allow-root is passed"
+STOP_TIMEOUT = 300  # a hang detector, not a speed goal: stopping takes seconds even when loaded
 
 
 class Launch:
@@ -88,11 +89,15 @@ def course_copy(tmp_path_factory):
 
 
 @contextlib.contextmanager
-def launch(copy: Path, command: str, *, as_user: str = "current"):
-    """`course.py <command>` (as root or, with as_user="nobody", an unprivileged uid)."""
+def launch(copy: Path, command: str, *, as_user: str = "current", config_path: Path | None = None):
+    """`course.py <command>` (as root or, with as_user="nobody", an unprivileged uid).
+
+    config_path: one more Jupyter configuration directory, after the mode's own."""
     base = Path(tempfile.mkdtemp(prefix="course-launch-"))
     env = isolated_env(base, quiet=False)  # only what course.py and the environment configure
     env["COURSE_VENV"] = str(REPO / ".venv")
+    if config_path is not None:
+        env["JUPYTER_CONFIG_PATH"] = str(config_path)
     log = base / "course.log"
     cmd = [sys.executable, "course.py", command, "--no-browser", f"--port={free_port()}",
            "--LabApp.expose_app_in_browser=True"]
@@ -107,13 +112,17 @@ def launch(copy: Path, command: str, *, as_user: str = "current"):
     finally:
         process.send_signal(signal.SIGTERM)  # course.py passes it on to JupyterLab
         try:
-            process.wait(timeout=120)
+            process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"course.py {command} did not end {STOP_TIMEOUT}s after SIGTERM; "
+                                 f"its output:\n{running.output()[-3000:]}") from None
         finally:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             kept = REPO / "test-artifacts" / "logs"
             kept.mkdir(parents=True, exist_ok=True)
             shutil.copy(log, kept / f"course-{command}-{as_user}.log")
+            running.log = kept / f"course-{command}-{as_user}.log"  # output() after the launch
             shutil.rmtree(base, ignore_errors=True)
 
 
@@ -209,6 +218,37 @@ def test_start_as_an_ordinary_user(course_copy):
         open_url(page, url)
         page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
         assert lab_state(page)["path"] == "notebooks/01_gradient_descent.ipynb"
+
+
+# A request still in flight when the server stops: its anyio worker thread is never told to end
+# (see autograder/lab.py). Plain `jupyter lab` then waits for it for ever after "stopping".
+IN_FLIGHT_CONFIG = """
+import asyncio, sys
+import anyio
+from tornado.ioloop import IOLoop
+
+async def in_flight():
+    await anyio.to_thread.run_sync(lambda: None)
+    print("IN FLIGHT: a worker thread is in use", file=sys.stderr, flush=True)
+    await asyncio.Event().wait()
+
+IOLoop.current().add_callback(in_flight)
+"""
+
+
+def test_stopping_the_course_ends_jupyterlab_with_a_request_in_flight(course_copy, tmp_path):
+    (tmp_path / "jupyter_server_config.py").write_text(IN_FLIGHT_CONFIG)
+    with launch(course_copy, "start", config_path=tmp_path) as running:
+        running.wait_for_url()
+        deadline = time.monotonic() + STOP_TIMEOUT
+        while "IN FLIGHT" not in running.output() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "IN FLIGHT" in running.output(), running.output()
+    # launch() sent SIGTERM and waited: course.py, JupyterLab and its thread have ended
+    output = running.output()
+    assert "received signal 15, stopping" in output, output
+    assert running.process.returncode == 0, output
+    assert "left behind" not in output, output  # ended by finishing its tasks, not by os._exit
 
 
 def test_instructor_launch_has_the_tools_and_the_next_start_does_not(course_copy):
