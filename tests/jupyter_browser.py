@@ -50,6 +50,10 @@ BENIGN_LOG = re.compile(r"favicon|WebSocket(Closed|ClosedError)|Stream is closed
 # then (a widget message, a worker thread's top-up: likelier on a loaded machine) logs this.
 # It is noise while the harness shuts kernels down, and a failure at any other time.
 SHUTDOWN_INTERRUPT = re.compile(r"KeyboardInterrupt caught in kernel")
+# A kernel's interpreter tearing down after that interrupt reports what it could not finish
+# ("Exception ignored in: <coroutine ...>", then a traceback ending in "Event loop is closed").
+# Python prints such a report when it is already past raising: noise during shutdown as well.
+TEARDOWN_REPORT = re.compile(r"^Exception ignored in: ")
 
 # Settings that keep the UI quiet and deterministic: no news pop-up, no update check.
 LAB_SETTINGS = {
@@ -125,15 +129,17 @@ class LabServer:
 
     def error_lines(self, ignore: re.Pattern | None = None) -> list[str]:
         """Log lines at ERROR level (the server's `[E ...]` prefix or a Traceback), minus noise."""
-        lines, offset = [], 0
+        lines, offset, previous = [], 0, ""
         for raw in self.log_path.read_bytes().splitlines(keepends=True):
             line, start = raw.decode(errors="replace").rstrip("\r\n"), offset
-            offset += len(raw)
+            offset, before, previous = offset + len(raw), previous, line
             if not (line.startswith("[E ") or "ERROR" in line or line.startswith("Traceback")):
                 continue
             if BENIGN_LOG.search(line) or (ignore is not None and ignore.search(line)):
                 continue
             if SHUTDOWN_INTERRUPT.search(line) and self._during_shutdown(start):
+                continue
+            if line.startswith("Traceback") and TEARDOWN_REPORT.search(before) and self._during_shutdown(start):
                 continue
             lines.append(line)
         return lines
